@@ -1,0 +1,15 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from accounts.services import DEMO_ACCOUNTS, create_demo_accounts
+
+
+class Command(BaseCommand):
+    help = "Load the reference data and create one demo account per role (idempotent)."
+
+    def handle(self, *args, **options):
+        call_command("load_reference_data", stdout=self.stdout)
+        create_demo_accounts()
+        self.stdout.write("Demo accounts (user / password / role):")
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.username} / {account.password} / {account.role}")

@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScopeAssignment(models.Model):
+    """A unit a user works in; a district or province covers its descendants."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scope_assignments"
+    )
+    unit = models.ForeignKey("units.AdminUnit", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("phạm vi làm việc")
+        verbose_name_plural = _("phạm vi làm việc")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit"], name="scope_user_unit"),
+        ]
+        # What a role may do, granted to the role groups by accounts.roles.
+        permissions = [
+            ("enter_survey_data", _("Nhập phiếu khảo sát")),
+            ("review_survey_data", _("Kiểm tra phiếu khảo sát")),
+            ("approve_survey_data", _("Phê duyệt số liệu")),
+            ("view_personal_data", _("Xem dữ liệu cá nhân")),
+            ("view_reports", _("Xem báo cáo tổng hợp")),
+            ("export_reports", _("Xuất báo cáo Excel")),
+            ("manage_criteria", _("Quản lý bộ tiêu chí")),
+            ("manage_rounds", _("Quản lý đợt khảo sát")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.unit}"

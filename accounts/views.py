@@ -1,0 +1,33 @@
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.models import ScopeAssignment
+from accounts.selectors import roles_of, sees_everything, visible_units
+from units.models import UnitLevel
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Show the user's role, their units and what they can do."""
+    user: User = request.user
+    today = timezone.localdate()
+    communes = visible_units(user=user).filter(level=UnitLevel.COMMUNE)
+    # Pilot-era units are valid in the past; show today's units and the historical ones apart.
+    current = [u for u in communes if u.is_valid_on(today)]
+    historical = [u for u in communes if not u.is_valid_on(today)]
+    scope = ScopeAssignment.objects.filter(user=user).select_related("unit", "unit__parent")
+    context = {
+        "roles": roles_of(user=user),
+        "sees_everything": sees_everything(user=user),
+        "scope": [s.unit for s in scope],
+        "current_communes": sorted(current, key=lambda u: u.name),
+        "historical_communes": sorted(historical, key=lambda u: (u.parent_id or "", u.name)),
+        "today": today,
+        "pilot_day": date(2021, 6, 1),
+    }
+    return render(request, "accounts/home.html", context)

@@ -1,0 +1,87 @@
+"""Bootstrap the project on a fresh machine: ``python3 dev.py run`` or ``python3 dev.py test``.
+
+Only the standard library is used here, because this runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def _run(*args: str | Path, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env, check=False)
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def ensure_venv(*, extras: str) -> None:
+    """Create .venv and install the project's dependencies when pyproject.toml changed."""
+    if sys.version_info < (3, 11):
+        sys.exit("Python 3.11 or newer is required (found %s)." % sys.version.split()[0])
+    if not PYTHON.exists():
+        _run(sys.executable, "-m", "venv", VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".installed-{extras or 'base'}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    _run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    _run(PYTHON, "-m", "pip", "install", "--quiet", "-e", target)
+    stamp.write_text(digest)
+
+
+def ensure_chromium() -> None:
+    """Install Debian's chromium for the browser tests when it is missing and we may."""
+    if shutil.which("chromium"):
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        _run("apt-get", "update", "-qq", env=env)
+        _run("apt-get", "install", "-y", "-qq", "chromium", env=env)
+    else:
+        print("chromium not found: browser tests will be skipped (install Debian's 'chromium').")
+
+
+def django_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Local runs are development runs unless the caller says otherwise.
+    env.setdefault("DEBUG", "1")
+    return env
+
+
+def run(argv: list[str]) -> None:
+    ensure_venv(extras="")
+    env = django_env()
+    _run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
+    _run(PYTHON, "manage.py", "setup_demo", env=env)
+    address = argv[0] if argv else "127.0.0.1:8000"
+    os.execve(PYTHON, [str(PYTHON), "manage.py", "runserver", address], env)
+
+
+def test(argv: list[str]) -> None:
+    ensure_venv(extras="test")
+    ensure_chromium()
+    env = django_env()
+    result = subprocess.run([str(PYTHON), "-m", "pytest", *argv], cwd=ROOT, env=env, check=False)
+    sys.exit(result.returncode)
+
+
+def main() -> None:
+    commands = {"run": run, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit("usage: python3 dev.py run [ADDRESS] | python3 dev.py test [PYTEST ARGS]")
+    commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()
