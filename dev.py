@@ -68,18 +68,23 @@ def run(argv: list[str]) -> None:
     os.execve(PYTHON, [str(PYTHON), "manage.py", "runserver", address], env)
 
 
-def test(argv: list[str]) -> None:
+def install(argv: list[str]) -> None:
+    """Install everything the tests need, without running them (used by CI)."""
     ensure_venv(extras="test")
     ensure_chromium()
+
+
+def test(argv: list[str]) -> None:
+    install([])
     env = django_env()
     result = subprocess.run([str(PYTHON), "-m", "pytest", *argv], cwd=ROOT, env=env, check=False)
     sys.exit(result.returncode)
 
 
 def main() -> None:
-    commands = {"run": run, "test": test}
+    commands = {"run": run, "test": test, "install": install}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
-        sys.exit("usage: python3 dev.py run [ADDRESS] | python3 dev.py test [PYTEST ARGS]")
+        sys.exit("usage: python3 dev.py run [ADDRESS] | test [PYTEST ARGS] | install")
     commands[sys.argv[1]](sys.argv[2:])
 
 

@@ -11,8 +11,8 @@ from django.http import Http404
 
 from accounts.models import ScopeAssignment
 from accounts.roles import ROLES, Role
-from units.models import AdminUnit
-from units.selectors import descendant_keys, valid_on_q
+from units.models import AdminUnit, UnitLevel
+from units.selectors import continuation_keys, descendant_keys, valid_on_q
 
 security_log = logging.getLogger("security.scope")
 
@@ -40,9 +40,12 @@ def _scope_keys(user: User) -> frozenset[str]:
     # Cached on the user object: one computation per request.
     cached = getattr(user, "_scope_unit_keys", None)
     if cached is None:
-        roots = set(
-            ScopeAssignment.objects.filter(user=user).values_list("unit_id", flat=True)
-        )
+        roots = set(ScopeAssignment.objects.filter(user=user).values_list("unit_id", flat=True))
+        # A province in a scope follows its territory through reorganisations: staff of
+        # Tỉnh Yên Bái keep their area when it becomes part of Tỉnh Lào Cai on 2025-07-01.
+        # Communes are assigned explicitly: a surveyor sees only what was assigned.
+        provinces = AdminUnit.objects.filter(key__in=roots, level=UnitLevel.PROVINCE)
+        roots |= continuation_keys(roots=provinces.values_list("key", flat=True))
         cached = frozenset(roots | descendant_keys(roots=roots))
         user._scope_unit_keys = cached
     return cached
@@ -60,9 +63,7 @@ def visible_units(*, user: User | AnonymousUser, day: date | None = None) -> Que
     return units
 
 
-def changeable_units(
-    *, user: User | AnonymousUser, day: date | None = None
-) -> QuerySet[AdminUnit]:
+def changeable_units(*, user: User | AnonymousUser, day: date | None = None) -> QuerySet[AdminUnit]:
     """Return the units whose data ``user`` may enter or change."""
     if not user.is_authenticated or not any(user.has_perm(p) for p in CHANGE_PERMISSIONS):
         return AdminUnit.objects.none()
@@ -78,7 +79,7 @@ def get_visible_unit_or_404(*, user: User | AnonymousUser, unit_key: str) -> Adm
     unit = visible_units(user=user).filter(key=unit_key).first()
     if unit is None:
         security_log.warning(
-            "scope refusal: user=%s unit=%s", getattr(user, "pk", None), unit_key[:40]
+            "scope refusal: user=%s unit=%r", getattr(user, "pk", None), unit_key[:40]
         )
         raise Http404
     return unit

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import ScopeAssignment
 from accounts.selectors import roles_of, sees_everything, visible_units
 from units.models import UnitLevel
+from units.selectors import by_name
 
 
 @login_required
@@ -25,8 +26,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": roles_of(user=user),
         "sees_everything": sees_everything(user=user),
         "scope": [s.unit for s in scope],
-        "current_communes": sorted(current, key=lambda u: u.name),
-        "historical_communes": sorted(historical, key=lambda u: (u.parent_id or "", u.name)),
+        "current_communes": by_name(current),
+        "historical_communes": by_name(historical),
         "today": today,
         "pilot_day": date(2021, 6, 1),
     }

@@ -281,7 +281,9 @@ def checklist(params, value, context):
     """Add ``per_item`` (or the item's own points) for each ticked item, up to ``cap``."""
     items = value if isinstance(value, (list, tuple, set)) else str(value or "").split()
     if "points" in params:
-        total = sum(_number(params["points"].get(str(item))) or 0.0 for item in items)
+        # Each ticked item counts once, as with per_item (a repeated item is not ticked twice).
+        unique = dict.fromkeys(str(item) for item in items)
+        total = sum(_number(params["points"].get(item)) or 0.0 for item in unique)
     else:
         total = len(set(items)) * float(params["per_item"])
     return min(total, float(params["cap"]))

@@ -6,10 +6,10 @@ from collections import deque
 from collections.abc import Iterable
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from units.models import AdminUnit, UnitChange, UnitLevel
-from units.text import name_key, plain_key
+from units.text import name_key, nfc, plain_key, vi_sort_key
 
 # Type prefixes as they open unit names, longest first so "Thành phố" wins over shorter ones.
 TYPE_PREFIXES = ("Thành phố", "Thị trấn", "Thị xã", "Phường", "Huyện", "Quận", "Tỉnh", "Xã")
@@ -26,8 +26,13 @@ def units_valid_on(*, day: date) -> QuerySet[AdminUnit]:
     return AdminUnit.objects.filter(valid_on_q(day))
 
 
-def children_of(*, unit: AdminUnit, day: date) -> QuerySet[AdminUnit]:
-    return AdminUnit.objects.filter(valid_on_q(day), parent=unit).order_by("name")
+def by_name(units: Iterable[AdminUnit]) -> list[AdminUnit]:
+    """Sort units in Vietnamese alphabetical order (databases' collations differ)."""
+    return sorted(units, key=lambda u: (vi_sort_key(u.name), u.key))
+
+
+def children_of(*, unit: AdminUnit, day: date) -> list[AdminUnit]:
+    return by_name(AdminUnit.objects.filter(valid_on_q(day), parent=unit))
 
 
 def descendant_keys(*, roots: Iterable[str], day: date | None = None) -> set[str]:
@@ -40,6 +45,23 @@ def descendant_keys(*, roots: Iterable[str], day: date | None = None) -> set[str
         found |= frontier
     if day is not None and found:
         found = set(units_valid_on(day=day).filter(key__in=found).values_list("key", flat=True))
+    return found
+
+
+def continuation_keys(*, roots: Iterable[str]) -> set[str]:
+    """Return the keys of the units newly formed from the roots, over all change records.
+
+    Only units created by the change are followed: a unit that absorbs a root but existed
+    before (Xã Cường Thịnh absorbing Xã Nga Quán in 2024) keeps its own, older data.
+    """
+    found: set[str] = set()
+    frontier = set(roots)
+    while frontier:
+        following = UnitChange.objects.filter(
+            from_unit__in=frontier, to_unit__valid_from=F("effective")
+        ).values_list("to_unit_id", flat=True)
+        frontier = set(following) - found - set(roots)
+        found |= frontier
     return found
 
 
@@ -68,7 +90,7 @@ def successors_of(*, unit: AdminUnit, day: date) -> list[AdminUnit]:
             if change.to_unit_id not in seen:
                 seen.add(change.to_unit_id)
                 queue.append(change.to_unit)
-    return sorted(result.values(), key=lambda u: (u.name, u.key))
+    return by_name(result.values())
 
 
 def predecessors_of(*, unit: AdminUnit) -> list[AdminUnit]:
@@ -81,7 +103,7 @@ def predecessors_of(*, unit: AdminUnit) -> list[AdminUnit]:
 
 def split_type_prefix(name: str) -> tuple[str | None, str]:
     """Split "Xã Nga Quán" into ("Xã", "Nga Quán"); names without a prefix give (None, name)."""
-    stripped = " ".join(name.split())
+    stripped = " ".join(nfc(name).split())
     for prefix in TYPE_PREFIXES:
         if name_key(stripped).startswith(name_key(prefix) + " "):
             return prefix, stripped[len(prefix) :].strip()
@@ -99,18 +121,17 @@ def find_units_by_name(
     than one match as ambiguous, never choose.
     """
     key = name_key if accents else plain_key
-    wanted_type, wanted_name = split_type_prefix(name)
+    # Compare the whole input with the unit's name with and without its type prefix, so an
+    # unaccented prefix ("xa nga quan") works too; both sides are keyed word by word.
+    wanted = key(name)
     candidates = units_valid_on(day=day)
     if level:
         candidates = candidates.filter(level=level)
     matches = []
     for unit in candidates:
         unit_type, unit_name = split_type_prefix(unit.name)
-        if key(unit_name) != key(wanted_name):
-            continue
-        if wanted_type and name_key(wanted_type) != name_key(unit_type or unit.type):
-            continue
-        matches.append(unit)
+        if wanted in (key(unit_name), key(f"{unit_type or unit.type} {unit_name}")):
+            matches.append(unit)
     return sorted(matches, key=lambda u: u.key)
 
 
@@ -132,11 +153,11 @@ def tree_on(*, day: date, root_keys: Iterable[str] | None = None) -> list[tuple[
 
     def walk(unit: AdminUnit, depth: int) -> None:
         result.append((unit, depth))
-        for child in sorted(by_parent.get(unit.key, []), key=lambda u: u.name):
+        for child in by_name(by_parent.get(unit.key, [])):
             walk(child, depth + 1)
 
     level_order = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
-    for root in sorted(roots, key=lambda u: (level_order.get(u.level, 9), u.name)):
+    for root in sorted(roots, key=lambda u: (level_order.get(u.level, 9), vi_sort_key(u.name))):
         walk(root, 0)
     return result
 

@@ -65,7 +65,9 @@ def _date(value: str, where: str, problems: list[str]) -> date | None:
         return None
 
 
-def read_unit_csvs(*, units_path: Path, changes_path: Path) -> tuple[list[UnitRow], list[ChangeRow]]:
+def read_unit_csvs(
+    *, units_path: Path, changes_path: Path
+) -> tuple[list[UnitRow], list[ChangeRow]]:
     """Read and check both CSV files; raise UnitDataError listing every problem."""
     problems: list[str] = []
     units: list[UnitRow] = []

@@ -43,3 +43,28 @@ def plain_key(text: str) -> str:
 def nfc(text: str) -> str:
     """Return the text in Unicode NFC, the form the database stores."""
     return unicodedata.normalize("NFC", text)
+
+
+# Vietnamese alphabetical order: letters with breve, circumflex and horn are letters of
+# their own (a < ă < â < b ...), and tone marks only break ties, in the order
+# none, huyền, hỏi, ngã, sắc, nặng.
+_ALPHABET = [
+    "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m",
+    "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z",
+]  # fmt: skip
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vi_sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Return a key that sorts names in Vietnamese alphabetical order, case-insensitively."""
+    letters: list[int] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFC", text).casefold():
+        decomposed = unicodedata.normalize("NFD", char)
+        tone = next((_TONE_RANK[c] for c in decomposed if c in _TONE_RANK), 0)
+        letter = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_RANK))
+        # Characters outside the alphabet (spaces, digits, punctuation) sort before letters.
+        letters.append(_LETTER_RANK[letter] + 1000 if letter in _LETTER_RANK else ord(letter[0]))
+        tones.append(tone)
+    return tuple(letters), tuple(tones)

@@ -5,9 +5,10 @@ from accounts.services import ensure_roles
 
 
 class Command(BaseCommand):
-    help = "Load the pilot administrative units and create the role groups (idempotent)."
+    help = "Load the pilot units, the role groups and the shipped criteria sets (idempotent)."
 
     def handle(self, *args, **options):
         call_command("loaddata", "admin_units", verbosity=0)
         ensure_roles()
-        self.stdout.write("Reference data loaded: administrative units, roles.")
+        call_command("install_criteria_sets", stdout=self.stdout)
+        self.stdout.write("Reference data loaded: administrative units, roles, criteria sets.")
