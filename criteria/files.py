@@ -22,7 +22,7 @@ def read_criteria_file(*, data: bytes, filename: str = "") -> CriteriaSpec:
         raise CriteriaImportError(
             [
                 Problem(
-                    filename or None,
+                    None,
                     None,
                     None,
                     f"Tệp quá lớn ({len(data) // 1024 // 1024} MB); tối đa 10 MB.",
