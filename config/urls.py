@@ -27,5 +27,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("units/", include("units.urls")),
     path("criteria/", include("criteria.urls")),
+    path("survey/", include("survey.urls")),
     path("admin/", admin.site.urls),
 ]

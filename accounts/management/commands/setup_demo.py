@@ -10,6 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("load_reference_data", stdout=self.stdout)
         create_demo_accounts()
+        call_command("create_demo_round", stdout=self.stdout)
         self.stdout.write("Demo accounts (user / password / role):")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.username} / {account.password} / {account.role}")

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from survey.models import Round, RoundUnit
+
+
+class RoundUnitInline(admin.TabularInline):
+    model = RoundUnit
+    raw_id_fields = ["unit"]
+    extra = 0
+
+
+@admin.register(Round)
+class RoundAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "status", "starts_on", "ends_on", "citizen_set"]
+    list_filter = ["status"]
+    inlines = [RoundUnitInline]

@@ -1,0 +1,306 @@
+"""Survey operations: drafts, submitting, correcting. Each is one transaction.
+
+Submitting is idempotent: a response remembers the draft it came from, so a
+second submit of the same draft (double tap, resend after a time-out, Back then
+submit) returns the first response instead of creating another. A correction
+carries the revision it started from and is refused if someone saved since.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from scoring.services import record_response_scores
+from survey.models import (
+    Draft,
+    Household,
+    HouseholdResponse,
+    MemberResponse,
+    ResponseChange,
+    ResponseStatus,
+    Round,
+    RoundUnit,
+)
+from survey.selectors import entry_units
+from units.text import plain_key
+
+MEMBER_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_year",
+    "ethnicity",
+    "education",
+    "target_group",
+    "relationship",
+)
+HOUSEHOLD_FIELDS = ("unit", "village", "address", "head_name", "survey_date")
+
+
+class SurveyError(Exception):
+    """An operation that is refused, with a message for the user."""
+
+
+class EditConflict(SurveyError):
+    pass
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Everything a household form collects, as plain data."""
+
+    unit: str
+    village: str
+    address: str
+    head_name: str
+    survey_date: date
+    members: Sequence[Mapping[str, Any]]  # MEMBER_FIELDS + "answers" (+ "person_id")
+    household_answers: Mapping[str, Any] = field(default_factory=dict)
+    # Answers the submitter was not shown (a reviewer's scores): a correction keeps them.
+    kept_answers: frozenset[str] = frozenset()
+
+
+def start_draft(*, user: User, round_: Round, response: HouseholdResponse | None = None) -> Draft:
+    """Start a new household form, or a correction of ``response``, as a server-side draft."""
+    if not entry_units(user=user, round_=round_):
+        raise SurveyError(_("Bạn không có xã nào để khảo sát trong đợt này."))
+    if response is not None:
+        if response.status == ResponseStatus.APPROVED:
+            raise SurveyError(_("Phiếu đã được phê duyệt, không thể sửa."))
+        return Draft.objects.create(
+            owner=user,
+            round=round_,
+            response=response,
+            base_revision=response.revision,
+            label=response.head_name,
+        )
+    return Draft.objects.create(owner=user, round=round_)
+
+
+def save_draft_state(*, draft_id: uuid.UUID, data: dict, current_step: str, label: str) -> None:
+    """Persist the wizard's state; a draft already submitted (deleted) is left alone."""
+    Draft.objects.filter(pk=draft_id).update(data=data, current_step=current_step, label=label)
+
+
+def _search_text(head_name: str, members: Sequence[Mapping[str, Any]]) -> str:
+    names = [head_name, *(m["full_name"] for m in members)]
+    return "| " + " | ".join(plain_key(n) for n in names) + " |"
+
+
+def _member_rows(response: HouseholdResponse, submission: Submission) -> list[MemberResponse]:
+    year = submission.survey_date.year
+    return [
+        MemberResponse(
+            response=response,
+            person_id=member.get("person_id") or uuid.uuid4(),
+            position=position,
+            full_name=member["full_name"],
+            sex=member["sex"],
+            birth_year=member["birth_year"],
+            age=year - int(member["birth_year"]),
+            ethnicity=member["ethnicity"],
+            education=member["education"],
+            target_group=member.get("target_group") or "",
+            relationship=member["relationship"],
+            answers=dict(member.get("answers") or {}),
+        )
+        for position, member in enumerate(submission.members, start=1)
+    ]
+
+
+def _check_unit(*, user: User, round_: Round, unit_key: str) -> None:
+    if unit_key not in {u.key for u in entry_units(user=user, round_=round_)}:
+        raise SurveyError(_("Bạn không được nhập số liệu cho đơn vị này trong đợt này."))
+
+
+@transaction.atomic
+def submit_draft(*, draft_id: uuid.UUID, user: User, submission: Submission) -> HouseholdResponse:
+    """Turn a draft into a submitted (or corrected) response with its scores, at most once."""
+    existing = HouseholdResponse.objects.filter(source_draft=draft_id).first()
+    if existing is not None:
+        return existing
+    draft = Draft.objects.select_for_update().filter(pk=draft_id, owner=user).first()
+    if draft is None:
+        raise SurveyError(_("Không tìm thấy bản nháp này."))
+    round_ = draft.round
+    _check_unit(user=user, round_=round_, unit_key=submission.unit)
+    if draft.response_id:
+        response = _apply_correction(draft=draft, user=user, submission=submission)
+    else:
+        response = _create_response(draft=draft, user=user, submission=submission)
+    record_response_scores(response=response)
+    draft.delete()
+    return response
+
+
+def _create_response(*, draft: Draft, user: User, submission: Submission) -> HouseholdResponse:
+    household = Household.objects.create(
+        code=f"{submission.unit.split('@')[0]}-{uuid.uuid4().hex[:10].upper()}",
+        unit_id=submission.unit,
+        village=submission.village,
+        address=submission.address,
+        head_name=submission.head_name,
+    )
+    try:
+        with transaction.atomic():
+            response = HouseholdResponse.objects.create(
+                round=draft.round,
+                household=household,
+                unit_id=submission.unit,
+                village=submission.village,
+                address=submission.address,
+                head_name=submission.head_name,
+                search_text=_search_text(submission.head_name, submission.members),
+                survey_date=submission.survey_date,
+                status=ResponseStatus.SUBMITTED,
+                answers=dict(submission.household_answers),
+                surveyor=user,
+                updated_by=user,
+                source_draft=draft.pk,
+            )
+    except IntegrityError as exc:  # a concurrent submit of the same draft won the race
+        raise SurveyError(_("Phiếu này vừa được gửi.")) from exc
+    MemberResponse.objects.bulk_create(_member_rows(response, submission))
+    return response
+
+
+def _snapshot(response: HouseholdResponse) -> dict[str, Any]:
+    members = {
+        str(m.person_id): {
+            **{f: getattr(m, f) for f in MEMBER_FIELDS},
+            "answers": m.answers,
+        }
+        for m in response.members.all()
+    }
+    return {
+        "unit": response.unit_id,
+        "village": response.village,
+        "address": response.address,
+        "head_name": response.head_name,
+        "survey_date": response.survey_date.isoformat(),
+        "answers": response.answers,
+        "members": members,
+    }
+
+
+def _differences(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[dict]:
+    changes = []
+    for key in sorted(set(old) | set(new), key=str):
+        path = f"{prefix}{key}"
+        a, b = old.get(key), new.get(key)
+        if isinstance(a, dict) and isinstance(b, dict):
+            changes += _differences(a, b, f"{path}.")
+        elif a != b:
+            changes.append({"field": path, "old": a, "new": b})
+    return changes
+
+
+def _apply_correction(*, draft: Draft, user: User, submission: Submission) -> HouseholdResponse:
+    response = HouseholdResponse.objects.select_for_update().get(pk=draft.response_id)
+    if response.revision != draft.base_revision:
+        last = response.changes.order_by("-revision").select_related("changed_by").first()
+        who = last.changed_by if last else response.updated_by
+        when = formats.date_format(response.updated_at, "d/m/Y H:i")
+        raise EditConflict(
+            _(
+                "%(who)s đã sửa phiếu này lúc %(when)s, sau khi bạn mở nó. "
+                "Thay đổi của bạn chưa được lưu; hãy mở lại phiếu để xem bản mới."
+            )
+            % {"who": who.get_full_name() or who.get_username(), "when": when}
+        )
+    if response.status == ResponseStatus.APPROVED:
+        raise SurveyError(_("Phiếu đã được phê duyệt, không thể sửa."))
+    before = _snapshot(response)
+    kept = {
+        str(m.person_id): {k: v for k, v in m.answers.items() if k in submission.kept_answers}
+        for m in response.members.all()
+    }
+    submission = replace(
+        submission,
+        members=[
+            {
+                **member,
+                "answers": {
+                    **kept.get(str(member.get("person_id")), {}),
+                    **(member.get("answers") or {}),
+                },
+            }
+            for member in submission.members
+        ],
+    )
+    response.unit_id = submission.unit
+    response.village = submission.village
+    response.address = submission.address
+    response.head_name = submission.head_name
+    response.survey_date = submission.survey_date
+    response.answers = dict(submission.household_answers)
+    response.search_text = _search_text(submission.head_name, submission.members)
+    response.revision += 1
+    response.updated_by = user
+    response.save()
+    response.members.all().delete()
+    MemberResponse.objects.bulk_create(_member_rows(response, submission))
+    changes = _differences(before, _snapshot(response))
+    ResponseChange.objects.create(
+        response=response, revision=response.revision, changed_by=user, changes=changes
+    )
+    return response
+
+
+@transaction.atomic
+def create_round(
+    *,
+    code: str,
+    name: str,
+    citizen_set,
+    household_set=None,
+    starts_on: date,
+    ends_on: date,
+    planned: Mapping[str, int],
+    status: str = Round.Status.PLANNED,
+) -> Round:
+    """Create a round on published criteria versions and communes valid when it starts."""
+    from units.models import AdminUnit, UnitLevel
+    from units.selectors import valid_on_q
+
+    for criteria_set in (citizen_set, household_set):
+        if criteria_set is not None and criteria_set.status != "published":
+            raise SurveyError(_("Đợt khảo sát chỉ dùng bộ tiêu chí đã ban hành."))
+    units = AdminUnit.objects.filter(
+        valid_on_q(starts_on), key__in=planned, level=UnitLevel.COMMUNE
+    )
+    missing = sorted(set(planned) - set(units.values_list("key", flat=True)))
+    if missing:
+        raise SurveyError(
+            _("Các đơn vị sau không phải xã/phường có hiệu lực ngày bắt đầu: %(keys)s")
+            % {"keys": ", ".join(missing)}
+        )
+    round_ = Round.objects.create(
+        code=code,
+        name=name,
+        citizen_set=citizen_set,
+        household_set=household_set,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=status,
+    )
+    RoundUnit.objects.bulk_create(
+        RoundUnit(round=round_, unit_id=key, planned_households=count)
+        for key, count in planned.items()
+    )
+    return round_
+
+
+def set_round_status(*, round_: Round, status: str) -> Round:
+    """Open or close a round; its criteria versions are fixed from the moment it opens."""
+    round_.status = status
+    round_.save(update_fields=["status"])
+    return round_

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from survey import views
+from survey.wizard import HouseholdWizard
+
+app_name = "survey"
+wizard = HouseholdWizard.as_view(url_name="survey:wizard", done_step_name="done")
+
+urlpatterns = [
+    path("", views.survey_home, name="home"),
+    path("rounds/<slug:code>/new/", views.new_household, name="new"),
+    path("rounds/<slug:code>/households/", views.household_list, name="households"),
+    path("drafts/<uuid:draft_id>/", views.resume_draft, name="resume"),
+    path("drafts/<uuid:draft_id>/discard/", views.discard_draft, name="discard"),
+    path("drafts/<uuid:draft_id>/<str:step>/", wizard, name="wizard"),
+    path("responses/<int:pk>/", views.response_detail, name="response"),
+    path("responses/<int:pk>/edit/", views.edit_response, name="edit"),
+]

@@ -1,0 +1,276 @@
+"""Survey pages: rounds to survey, drafts, household lists, a response and its history."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from criteria.selectors import spec_of
+from scoring.models import HouseholdScore, MemberScore, ScoringRun
+from survey.models import HouseholdResponse, ResponseStatus, Round
+from survey.prefill import step_data_from_response
+from survey.selectors import (
+    entry_units,
+    own_drafts,
+    rounds_for_entry,
+    search_responses,
+    visible_responses,
+)
+from survey.services import SurveyError, save_draft_state, start_draft
+
+security_log = logging.getLogger("security.scope")
+SURVEY_PERMISSIONS = (
+    "accounts.enter_survey_data",
+    "accounts.review_survey_data",
+    "accounts.approve_survey_data",
+)
+
+
+def _require_survey_role(user: User) -> None:
+    if not any(user.has_perm(p) for p in SURVEY_PERMISSIONS):
+        raise PermissionDenied
+
+
+def _visible_response_or_404(request: HttpRequest, pk: int) -> HouseholdResponse:
+    _require_survey_role(request.user)
+    response = (
+        visible_responses(user=request.user)
+        .select_related("round", "household", "unit", "surveyor", "updated_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if response is None:
+        security_log.warning("scope refusal: user=%s response=%s", request.user.pk, pk)
+        raise Http404
+    return response
+
+
+@login_required
+def survey_home(request: HttpRequest) -> HttpResponse:
+    """List the open rounds the user can survey in and their unfinished drafts."""
+    _require_survey_role(request.user)
+    rounds = rounds_for_entry(user=request.user)
+    return render(
+        request,
+        "survey/home.html",
+        {
+            "rounds": [(r, entry_units(user=request.user, round_=r)) for r in rounds],
+            "drafts": own_drafts(user=request.user),
+        },
+    )
+
+
+@require_POST
+@login_required
+def new_household(request: HttpRequest, code: str) -> HttpResponse:
+    _require_survey_role(request.user)
+    round_ = get_object_or_404(Round, code=code)
+    try:
+        draft = start_draft(user=request.user, round_=round_)
+    except SurveyError:
+        raise Http404 from None
+    return redirect("survey:wizard", draft_id=draft.pk, step="household")
+
+
+@login_required
+def resume_draft(request: HttpRequest, draft_id) -> HttpResponse:
+    draft = get_object_or_404(own_drafts(user=request.user), pk=draft_id)
+    return redirect("survey:wizard", draft_id=draft.pk, step=draft.current_step or "household")
+
+
+@require_POST
+@login_required
+def discard_draft(request: HttpRequest, draft_id) -> HttpResponse:
+    draft = get_object_or_404(own_drafts(user=request.user), pk=draft_id)
+    draft.delete()
+    messages.info(request, _("Đã xoá bản nháp."))
+    return redirect("survey:home")
+
+
+@require_POST
+@login_required
+def edit_response(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a correction of a submitted response as a draft pre-filled with its answers."""
+    response = _visible_response_or_404(request, pk)
+    try:
+        draft = start_draft(user=request.user, round_=response.round, response=response)
+    except SurveyError as exc:
+        messages.error(request, str(exc))
+        return redirect("survey:response", pk=pk)
+    round_ = response.round
+    data = step_data_from_response(
+        response=response,
+        citizen=spec_of(criteria_set=round_.citizen_set),
+        household=spec_of(criteria_set=round_.household_set) if round_.household_set else None,
+    )
+    save_draft_state(draft_id=draft.pk, data=data, current_step="household", label=draft.label)
+    return redirect("survey:wizard", draft_id=draft.pk, step="household")
+
+
+@login_required
+def household_list(request: HttpRequest, code: str) -> HttpResponse:
+    """Surveyors: their households in the round; staff: every household of their units."""
+    _require_survey_role(request.user)
+    round_ = get_object_or_404(Round, code=code)
+    responses = visible_responses(user=request.user).filter(round=round_)
+    reviewer = request.user.has_perm("accounts.review_survey_data")
+    if not reviewer:
+        responses = responses.filter(surveyor=request.user)
+    try:
+        surveyor = int(request.GET.get("surveyor") or 0) or None
+    except ValueError:
+        surveyor = None
+    status = request.GET.get("status", "")
+    if status not in ResponseStatus.values:
+        status = ""
+    responses = search_responses(
+        responses=responses,
+        text=request.GET.get("q", "")[:100],
+        village=request.GET.get("village", "")[:120],
+        status=status,
+        surveyor=surveyor if reviewer else None,
+    )
+    responses = responses.select_related("unit", "surveyor").annotate(n_members=Count("members"))
+    page = Paginator(responses.order_by("unit__name", "village", "head_name"), 50).get_page(
+        request.GET.get("page")
+    )
+    citizen_run = ScoringRun.objects.filter(
+        round=round_, criteria_set=round_.citizen_set, kind=ScoringRun.Kind.PRIMARY
+    ).first()
+    household_run = ScoringRun.objects.filter(
+        round=round_, criteria_set=round_.household_set, kind=ScoringRun.Kind.PRIMARY
+    ).first()
+    ids = [r.pk for r in page]
+    recognised = {}
+    for row in MemberScore.objects.filter(run=citizen_run, response_id__in=ids).values(
+        "response_id", "recognised"
+    ):
+        counts = recognised.setdefault(row["response_id"], [0, 0])
+        counts[0] += row["recognised"] is True
+        counts[1] += 1
+    household_scores = {
+        s.response_id: s
+        for s in HouseholdScore.objects.filter(run=household_run, response_id__in=ids)
+    }
+    rows = [
+        {
+            "response": r,
+            "recognised": recognised.get(r.pk, [0, 0]),
+            "household": household_scores.get(r.pk),
+        }
+        for r in page
+    ]
+    villages = (
+        visible_responses(user=request.user)
+        .filter(round=round_)
+        .values_list("village", flat=True)
+        .distinct()
+        .order_by("village")
+    )
+    surveyors = (
+        User.objects.filter(
+            pk__in=visible_responses(user=request.user).filter(round=round_).values("surveyor")
+        )
+        if reviewer
+        else User.objects.none()
+    )
+    return render(
+        request,
+        "survey/household_list.html",
+        {
+            "round": round_,
+            "rows": rows,
+            "page": page,
+            "reviewer": reviewer,
+            "villages": villages,
+            "surveyors": surveyors,
+            "statuses": ResponseStatus.choices,
+            "filters": request.GET,
+        },
+    )
+
+
+@login_required
+def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a response: household, members with answers and scores, and its history."""
+    response = _visible_response_or_404(request, pk)
+    round_ = response.round
+    citizen = spec_of(criteria_set=round_.citizen_set)
+    household_spec = spec_of(criteria_set=round_.household_set) if round_.household_set else None
+    language = get_language() or "vi"
+    questions = {q.code: q for q in citizen.questions}
+    if household_spec:
+        questions.update({q.code: q for q in household_spec.questions})
+    scores = {
+        s.member_id: s
+        for s in MemberScore.objects.filter(
+            response=response,
+            run__kind=ScoringRun.Kind.PRIMARY,
+            run__criteria_set=round_.citizen_set,
+        )
+    }
+    household_score = HouseholdScore.objects.filter(
+        response=response, run__kind=ScoringRun.Kind.PRIMARY, run__criteria_set=round_.household_set
+    ).first()
+    members = [
+        {
+            "member": m,
+            "answers": [(questions.get(c), c, v) for c, v in m.answers.items()],
+            "score": scores.get(m.pk),
+            "indicators": _indicator_rows(citizen, scores.get(m.pk)),
+        }
+        for m in response.members.all()
+    ]
+    can_edit = response.status != ResponseStatus.APPROVED and response.unit_id in {
+        u.key for u in entry_units(user=request.user, round_=round_)
+    }
+    return render(
+        request,
+        "survey/response_detail.html",
+        {
+            "response": response,
+            "members": members,
+            "household_answers": [(questions.get(c), c, v) for c, v in response.answers.items()],
+            "household_score": household_score,
+            "household_indicators": _indicator_rows(household_spec, household_score)
+            if household_spec
+            else [],
+            "changes": response.changes.select_related("changed_by"),
+            "can_edit": can_edit,
+            "language": language,
+            "citizen": citizen,
+        },
+    )
+
+
+def _indicator_rows(spec, score) -> list[dict]:
+    if score is None:
+        return []
+    rows = []
+    for index, indicator in enumerate(spec.indicators):
+        bit = 1 << index
+        if score.na_mask & bit:
+            status = "na"
+        elif score.missing_mask & bit:
+            status = "missing"
+        else:
+            status = "scored"
+        rows.append(
+            {
+                "indicator": indicator,
+                "points": getattr(score, f"p{index + 1:02d}"),
+                "status": status,
+            }
+        )
+    return rows
