@@ -3,10 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as account_views
+from config import views as config_views
 
 admin.site.site_header = "Công dân học tập – Quản trị"
 
+handler500 = "config.views.server_error"
+
 urlpatterns = [
+    path("healthz", config_views.health, name="health"),
     path("", account_views.home, name="home"),
     path(
         "accounts/login/",

@@ -22,15 +22,21 @@ def list_versions() -> QuerySet[CriteriaSet]:
     return CriteriaSet.objects.order_by("code", "version")
 
 
-_published_specs: dict[int, CriteriaSpec] = {}
+# Keyed by (id, status, published_at), not by id alone: a retired version must not be
+# served with its cached "published" status, and an id reused by another set (a flushed or
+# restored database, or a test database after a rollback) must not return the old spec.
+_published_specs: dict[tuple, CriteriaSpec] = {}
 
 
 def spec_of(*, criteria_set: CriteriaSet) -> CriteriaSpec:
     """Return the plain spec of a version; published ones never change, so they are cached."""
-    cached = _published_specs.get(criteria_set.pk)
+    if criteria_set.status == CriteriaSet.Status.DRAFT:
+        return load_spec(criteria_set=criteria_set)
+    key = (criteria_set.pk, criteria_set.status, criteria_set.published_at)
+    cached = _published_specs.get(key)
     if cached is not None:
         return cached
     spec = load_spec(criteria_set=criteria_set)
-    if spec.status != CriteriaSet.Status.DRAFT:
-        _published_specs[criteria_set.pk] = spec
+    if spec.status == criteria_set.status:
+        _published_specs[key] = spec
     return spec

@@ -245,6 +245,21 @@ def _f(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _in_choice_order(params: dict, choice_list: ChoiceList | None) -> dict:
+    """Give a rule's points map back in the order of its question's choices.
+
+    PostgreSQL's jsonb keeps an object's keys in its own order (shortest first), not
+    the author's, so without this the rule descriptions and exports would list the
+    options differently on PostgreSQL and SQLite. Keys that are not choices stay last.
+    """
+    points = params.get("points")
+    if choice_list is None or not isinstance(points, dict):
+        return params
+    order = {choice.name: i for i, choice in enumerate(choice_list.choices)}
+    ranked = sorted(points.items(), key=lambda item: order.get(item[0], len(order)))
+    return {**params, "points": dict(ranked)}
+
+
 def load_spec(*, criteria_set: m.CriteriaSet) -> CriteriaSpec:
     """Rebuild the plain CriteriaSpec of a stored version (a fixed number of queries)."""
     cs = (
@@ -265,6 +280,31 @@ def load_spec(*, criteria_set: m.CriteriaSet) -> CriteriaSpec:
         )
         .get()
     )
+    choice_lists = tuple(
+        ChoiceList(
+            cl.name,
+            tuple(Choice(ch.name, Label(ch.label_vi, ch.label_en)) for ch in cl.choices.all()),
+        )
+        for cl in cs.choice_lists.all()
+    )
+    questions = tuple(
+        Question(
+            code=q.code,
+            level=q.level,
+            type=q.type,
+            label=Label(q.label_vi, q.label_en),
+            choice_list=q.choice_list.name if q.choice_list else None,
+            hint=Label(q.hint_vi, q.hint_en),
+            required=q.required,
+            relevant=q.relevant,
+            constraint=q.constraint,
+            constraint_message=Label(q.constraint_message_vi, q.constraint_message_en),
+            reviewer_only=q.reviewer_only,
+        )
+        for q in cs.questions.all()
+    )
+    lists = {cl.name: cl for cl in choice_lists}
+    list_of = {q.code: lists.get(q.choice_list) for q in questions if q.choice_list}
     return CriteriaSpec(
         code=cs.code,
         version=cs.version,
@@ -301,29 +341,8 @@ def load_spec(*, criteria_set: m.CriteriaSet) -> CriteriaSpec:
             Criterion(c.code, Label(c.label_vi, c.label_en), float(c.max_points))
             for c in cs.criteria.all()
         ),
-        choice_lists=tuple(
-            ChoiceList(
-                cl.name,
-                tuple(Choice(ch.name, Label(ch.label_vi, ch.label_en)) for ch in cl.choices.all()),
-            )
-            for cl in cs.choice_lists.all()
-        ),
-        questions=tuple(
-            Question(
-                code=q.code,
-                level=q.level,
-                type=q.type,
-                label=Label(q.label_vi, q.label_en),
-                choice_list=q.choice_list.name if q.choice_list else None,
-                hint=Label(q.hint_vi, q.hint_en),
-                required=q.required,
-                relevant=q.relevant,
-                constraint=q.constraint,
-                constraint_message=Label(q.constraint_message_vi, q.constraint_message_en),
-                reviewer_only=q.reviewer_only,
-            )
-            for q in cs.questions.all()
-        ),
+        choice_lists=choice_lists,
+        questions=questions,
         indicators=tuple(
             Indicator(
                 code=ind.code,
@@ -334,7 +353,9 @@ def load_spec(*, criteria_set: m.CriteriaSet) -> CriteriaSpec:
                     Rule(
                         type=r.type,
                         question=r.question.code if r.question else None,
-                        params=r.params,
+                        params=_in_choice_order(r.params, list_of.get(r.question.code))
+                        if r.question
+                        else r.params,
                     )
                     for r in ind.rules.all()
                 ),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import roles_of
 from criteria.describe import describe_rule
 from criteria.diff import diff_specs
+from criteria.expressions import parse
 from criteria.files import read_criteria_file, write_criteria_file
 from criteria.forms import CriteriaUploadForm
 from criteria.models import CriteriaSet
@@ -115,8 +116,24 @@ def _questions_for(spec: CriteriaSpec, group: str | None, level: str) -> list:
     return [
         q
         for q in spec.questions
-        if q.level == level and (q.code in applicable or q.code not in scored)
+        if q.level == level
+        and (q.code in applicable or q.code not in scored)
+        and _group_may_be_asked(q, group)
     ]
+
+
+def _group_may_be_asked(question, group: str | None) -> bool:
+    """Judge a ``relevant`` that reads only the target group (e.g. "pupils only") for ``group``.
+
+    Conditions on age or earlier answers cannot be judged before the interview; the
+    page shows them beside the question instead.
+    """
+    if group is None or not question.relevant.strip():
+        return True
+    expression = parse(question.relevant)
+    if expression.names <= {"target_group"}:
+        return expression.holds({"target_group": group})
+    return True
 
 
 @login_required
