@@ -15,7 +15,16 @@ SECTIONS = (
     ("questions", "code"),
     ("choice_lists", "name"),
 )
-HEADER_FIELDS = ("title", "total_points", "legal_basis", "valid_from", "valid_to", "subject")
+HEADER_FIELDS = (
+    "title",
+    "total_points",
+    "legal_basis",
+    "valid_from",
+    "valid_to",
+    "subject",
+    "description",
+    "local_choices",
+)
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ def primary_runs(*, round_: Round) -> tuple[ScoringRun, ScoringRun | None]:
     return citizen, household
 
 
-def _current_runs(round_: Round) -> list[tuple[ScoringRun, ScoringRun | None]]:
+def current_runs(*, round_: Round) -> list[tuple[ScoringRun, ScoringRun | None]]:
     """(citizen run, household run) pairs kept current: the primary pair, then rescores."""
     pairs = [primary_runs(round_=round_)]
     rescores = ScoringRun.objects.filter(
@@ -197,7 +197,7 @@ def record_response_scores(*, response: HouseholdResponse) -> None:
     round_ = response.round
     members = list(response.members.order_by("position"))
     inputs = member_inputs(members=members)
-    for citizen_run, household_run in _current_runs(round_):
+    for citizen_run, household_run in current_runs(round_=round_):
         household_set = household_run.criteria_set if household_run else None
         result = score_response(
             citizen=spec_of(criteria_set=citizen_run.criteria_set),

@@ -158,7 +158,9 @@ def could_be_asked(
     """Return whether a member may be asked ``question`` once earlier answers are known.
 
     Used to decide which members a step lists before anything is answered: a
-    condition on answers is not judged yet, one on age or group is.
+    condition on answers is not judged yet, one on age or group is. A condition
+    on answers this member can never give (a school result for someone too old
+    to be asked about school) is judged with those answers missing.
     """
     if source == "citizen":
         group = profile.get("target_group") or ""
@@ -169,10 +171,15 @@ def could_be_asked(
             return False
     if not question.relevant.strip():
         return True
-    builtin = {"age", "target_group", "sex"}
-    if parse(question.relevant).names <= builtin:
-        return holds(question.relevant, member_values(profile=profile, answers={}))
-    return True
+    codes = [q.code for q in spec.questions]
+    before = codes[: codes.index(question.code)] if question.code in codes else []
+    for name in parse(question.relevant).names - {"age", "target_group", "sex"}:
+        if name not in before:
+            return True  # not an earlier question of this set: cannot be judged here
+        earlier = spec.questions[codes.index(name)]
+        if could_be_asked(spec=spec, source=source, question=earlier, profile=profile):
+            return True
+    return holds(question.relevant, member_values(profile=profile, answers={}))
 
 
 def step_applies(*, step: Step, spec: CriteriaSpec, profiles: Sequence[Mapping[str, Any]]) -> bool:

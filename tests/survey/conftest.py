@@ -130,3 +130,108 @@ def questions_post(step: str, answers: dict[int, dict[str, Any]]) -> dict[str, A
     for index, values in answers.items():
         data.update({f"{step}-m{index}-{code}": value for code, value in values.items()})
     return data
+
+
+# The whole walk -------------------------------------------------------------------------
+
+SURVEY_YEAR = 2021
+C1 = ("info_sources", "learning_plan", "community_sessions_12m", "community_venues")
+C1 += ("encourages_learning",)
+C2 = ("digital_skills", "foreign_language_level", "foreign_languages")
+C2 += ("foreign_language_certificate", "numeracy", "work_improvement", "farming_improvements")
+C2 += ("workplace_improvements", "checks_before_sharing", "weighs_options")
+C3 = ("friendly_relations", "conflict_response", "community_activities_12m")
+C3 += ("community_activity_kinds",)
+CITIZEN_STEPS = {"c1": C1, "c2": C2, "c3": C3}
+CADRE_LANGUAGE = {"foreign_language_level": "work", "foreign_language_certificate": "yes"}
+HOUSEHOLD_ANSWERS: dict[str, Any] = {
+    "reading_materials": ["books", "newspapers"],
+    "internet_access": "yes",
+    "learning_devices": ["smartphone", "tv"],
+    "study_place": "yes",
+    "life_improved": "clear",
+}
+
+
+def age_of(member: dict[str, str], year: int = SURVEY_YEAR) -> int:
+    return year - int(member["birth_year"])
+
+
+def citizen_answers(member: dict[str, str]) -> dict[str, Any]:
+    """The answers the walk gives a member under CDHT v1 (nothing without a group)."""
+    if not member["target_group"]:
+        return {}
+    answers = dict(TOP_ADULT)
+    if member["target_group"] == "can_bo":
+        answers.update(CADRE_LANGUAGE)
+    return answers
+
+
+def family_answers(member: dict[str, str], year: int = SURVEY_YEAR) -> dict[str, Any]:
+    """The answers the walk gives a member under GDHT v1 (by age)."""
+    age = age_of(member, year)
+    if 6 <= age <= 14:
+        return {
+            "attends_school": "yes",
+            "school_result": "good",
+            "conduct": "good",
+            "child_polite_active": "yes",
+        }
+    if 19 <= age <= 60:
+        return {"literacy": "level2", "learning_contents_12m": "2", "applies_learning": "yes"}
+    return {}
+
+
+def walk_posts(members: list[dict[str, str]], **household) -> list[tuple[str, dict[str, Any]]]:
+    """Return (step, POST data) for every step of a complete walk, in order."""
+    posts = [("household", household_post(**household)), ("members", members_post(members))]
+    for step, codes in CITIZEN_STEPS.items():
+        answers = {
+            i: {k: v for k, v in citizen_answers(m).items() if k in codes}
+            for i, m in enumerate(members)
+        }
+        answers = {i: a for i, a in answers.items() if a}
+        if answers:
+            posts.append((step, questions_post(step, answers)))
+    family = {i: family_answers(m) for i, m in enumerate(members)}
+    family = {i: a for i, a in family.items() if a}
+    if family:
+        posts.append(("family", questions_post("family", family)))
+    data = management("household_questions")
+    data.update({f"household_questions-{k}": v for k, v in HOUSEHOLD_ANSWERS.items()})
+    posts.append(("household_questions", data))
+    posts.append(("review", management("review")))
+    return posts
+
+
+def start(client, round_) -> str:
+    """Start a household through the page's button; return the draft's base URL."""
+    response = client.post(f"/survey/rounds/{round_.code}/new/")
+    assert response.status_code == 302
+    base = response.url.rsplit("/", 2)[0]
+    assert response.url == f"{base}/household/"
+    return base
+
+
+def walk(client, base: str, members: list[dict[str, str]], *, until: str | None = None, **hh):
+    """Post every step in order (stopping before ``until``); return the last response."""
+    response = None
+    for step, data in walk_posts(members, **hh):
+        if step == until:
+            break
+        response = client.post(f"{base}/{step}/", data)
+        assert response.status_code == 302, (step, response.content.decode()[:3000])
+    return response
+
+
+def submit_all(client, round_, members: list[dict[str, str]], **household):
+    """Walk a whole household and open the done URL; return the saved HouseholdResponse."""
+    from survey.models import HouseholdResponse
+
+    base = start(client, round_)
+    done = walk(client, base, members, **household)
+    assert done.url == f"{base}/done/"
+    final = client.get(done.url)
+    assert final.status_code == 302
+    pk = int(final.url.rstrip("/").rsplit("/", 1)[1])
+    return HouseholdResponse.objects.get(pk=pk)

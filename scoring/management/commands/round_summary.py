@@ -1,0 +1,124 @@
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from scoring.aggregation import BREAKDOWNS, HIERARCHIES, LEVELS, AggregationError, summarise_round
+from scoring.definitions import COUNTED_STATUSES
+from scoring.selectors import RunNotFound, criteria_version, run_of_round, run_under_version
+from survey.models import ResponseStatus, Round
+
+TABLE_COLUMNS = [
+    ("area", "Area", "{}"),
+    ("planned", "Planned", "{:,}"),
+    ("households", "Households", "{:,}"),
+    ("coverage", "Coverage", "{:.1%}"),
+    ("members", "Members", "{:,}"),
+    ("undetermined", "Undet.", "{:,}"),
+    ("recognised", "Recog.", "{:,}"),
+    ("rate", "Rate", "{:.1%}"),
+    ("ci_low", "CI low", "{:.1%}"),
+    ("ci_high", "CI high", "{:.1%}"),
+    ("mean_total", "Mean", "{:.2f}"),
+    ("adults_rate", "Adults", "{:.1%}"),
+    ("cadres_rate", "Cadres", "{:.1%}"),
+    ("digital_rate", "Digital", "{:.1%}"),
+    ("household_rate", "HH rate", "{:.1%}"),
+]
+
+
+def _cell(value, pattern: str) -> str:
+    if value is None or value != value:  # None or NaN
+        return "—"
+    return pattern.format(value)
+
+
+class Command(BaseCommand):
+    help = (
+        "Print a round's summary by area (the figures of the report pages): households "
+        "planned and surveyed, members, recognised with the 95% Wilson interval, mean total, "
+        "the QĐ 677/387 rates."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("round_code")
+        parser.add_argument("--level", choices=LEVELS, default="commune")
+        parser.add_argument("--hierarchy", choices=HIERARCHIES, default="round")
+        parser.add_argument("--breakdown", choices=BREAKDOWNS, default="none")
+        parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
+        parser.add_argument("--run", type=int, help="a citizen run id of the round")
+        parser.add_argument("--criteria", metavar="CODE:VERSION", help="figures under a version")
+        parser.add_argument(
+            "--statuses",
+            default=",".join(COUNTED_STATUSES),
+            help="comma-separated response statuses that count",
+        )
+
+    def handle(self, *args, **options):
+        round_ = Round.objects.filter(code=options["round_code"]).first()
+        if round_ is None:
+            raise CommandError(f"Không có đợt khảo sát {options['round_code']!r}.")
+        statuses = [s for s in options["statuses"].split(",") if s]
+        unknown = set(statuses) - set(ResponseStatus.values)
+        if unknown:
+            raise CommandError(f"unknown statuses: {', '.join(sorted(unknown))}")
+        run = None
+        if options["run"] is not None:
+            run = run_of_round(round_=round_, run_id=options["run"])
+            if run is None:
+                raise CommandError(f"run {options['run']} is not a citizen run of {round_.code}")
+        elif options["criteria"]:
+            try:
+                run = run_under_version(
+                    round_=round_, criteria_set=criteria_version(text=options["criteria"])
+                )
+            except (ValueError, RunNotFound) as exc:
+                raise CommandError(str(exc)) from exc
+        try:
+            summary = summarise_round(
+                round_=round_,
+                run=run,
+                level=options["level"],
+                hierarchy=options["hierarchy"],
+                breakdown=options["breakdown"],
+                statuses=statuses,
+            )
+        except AggregationError as exc:
+            raise CommandError(str(exc)) from exc
+        frame = summary.frame()
+        if options["format"] == "csv":
+            self.stdout.write(frame.to_csv(index=False), ending="")
+            return
+        if options["format"] == "json":
+            payload = {
+                "round": round_.code,
+                "run": summary.run.pk if summary.run else None,
+                "criteria": str(summary.run.criteria_set) if summary.run else None,
+                "level": summary.level,
+                "hierarchy": summary.hierarchy,
+                "statuses": list(summary.statuses),
+                "areas": json.loads(frame.to_json(orient="records")),
+            }
+            if summary.breakdown != "none":
+                payload["breakdown"] = json.loads(
+                    summary.breakdown_frame().to_json(orient="records")
+                )
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        rows = [[label for _, label, _ in TABLE_COLUMNS]]
+        for record in frame.to_dict("records"):
+            rows.append([_cell(record[key], pattern) for key, _, pattern in TABLE_COLUMNS])
+        widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
+        run_text = f"{summary.run.criteria_set}" if summary.run else "no scores"
+        self.stdout.write(
+            f"{round_.code} – {round_.name} – {run_text} – level {summary.level} "
+            f"({summary.hierarchy}) – statuses {', '.join(summary.statuses)}"
+        )
+        for n, row in enumerate(rows):
+            self.stdout.write(
+                "  ".join(
+                    cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+                    for i, cell in enumerate(row)
+                )
+            )
+            if n == 0:
+                self.stdout.write("  ".join("-" * w for w in widths))
