@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "survey",
     "scoring",
     "operations",
+    "audit",
 ]
 
 MIDDLEWARE = [

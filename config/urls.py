@@ -32,5 +32,6 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("criteria/", include("criteria.urls")),
     path("survey/", include("survey.urls")),
+    path("reports/", include("scoring.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -48,6 +48,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from criteria.expressions import Expression, ExpressionError, parse
@@ -219,6 +220,7 @@ def validate_spec(spec: CriteriaSpec, *, locate: Locate) -> list[Problem]:
     _check_indicators(spec, out)
     _check_sums(spec, out)
     _check_recognition(spec, out)
+    _check_stored_precision(spec, out)
     return out.problems
 
 
@@ -900,4 +902,51 @@ def _check_recognition(spec: CriteriaSpec, out: _Collector) -> None:
                 f"Level “{level.code}” has a threshold "
                 f"{format_number(value=level.min_total, language='en')} below the recognition "
                 f"threshold {format_number(value=recognition.min_total, language='en')}",
+            )
+
+
+# Points and thresholds are stored with 2 decimals (the share with 3) and below 100 000:
+# a finer number would be rounded when saved, so the stored set would differ from the file.
+POINT_PLACES = 2
+SHARE_PLACES = 3
+POINT_LIMIT = 100_000
+
+
+def _check_stored_precision(spec: CriteriaSpec, out: _Collector) -> None:
+    recognition = spec.recognition
+    numbers: list[tuple[str, float | None, int]] = [
+        ("total_points", spec.total_points, POINT_PLACES),
+        ("recognition.min_total", recognition.min_total, POINT_PLACES),
+        ("recognition.min_indicator", recognition.min_indicator, POINT_PLACES),
+        ("recognition.min_criterion_share", recognition.min_criterion_share, SHARE_PLACES),
+    ]
+    for key, criterion in zip(
+        make_keys([c.code for c in spec.criteria]), spec.criteria, strict=True
+    ):
+        numbers.append((f"criteria[{key}].max_points", criterion.max_points, POINT_PLACES))
+    keys = make_keys([i.code for i in spec.indicators])
+    for key, indicator in zip(keys, spec.indicators, strict=True):
+        numbers.append((f"indicators[{key}].max_points", indicator.max_points, POINT_PLACES))
+    levels = recognition.levels
+    for key, level in zip(make_keys([lv.code for lv in levels]), levels, strict=True):
+        numbers.append((f"recognition.levels[{key}].min_total", level.min_total, POINT_PLACES))
+        numbers.append(
+            (f"recognition.levels[{key}].min_indicator", level.min_indicator, POINT_PLACES)
+        )
+    for path, value, places in numbers:
+        if not _finite(value):
+            continue  # missing or not a number: reported where it is read
+        vi_value = format_number(value=value, language="vi")
+        en_value = format_number(value=value, language="en")
+        if abs(value) >= POINT_LIMIT:
+            out.add(
+                path,
+                f"Số {vi_value} quá lớn; phải nhỏ hơn 100000",
+                f"The number {en_value} is too large; it must be below 100000",
+            )
+        elif -Decimal(repr(float(value))).normalize().as_tuple().exponent > places:
+            out.add(
+                path,
+                f"Số {vi_value} có quá {places} chữ số thập phân",
+                f"The number {en_value} has more than {places} decimal places",
             )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import roles_of
 from criteria.describe import describe_rule
 from criteria.diff import diff_specs
-from criteria.expressions import parse
+from criteria.expressions import Expression, parse
 from criteria.files import read_criteria_file, write_criteria_file
 from criteria.forms import CriteriaUploadForm
 from criteria.models import CriteriaSet
@@ -107,33 +107,47 @@ def criteria_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _questions_for(spec: CriteriaSpec, group: str | None, level: str) -> list:
-    """Return the questions a group is asked: those of applicable indicators, plus the rest."""
+    """Return the questions a group is asked, in order, as the survey decides it.
+
+    A question scored only by indicators of other groups is not asked, and neither is
+    one whose ``relevant`` is false for the group whatever the other answers are (it
+    requires another group, or an answer to a question the group is not asked).
+    """
     applicable = set()
     for ind in spec.indicators:
         if not ind.target_groups or group is None or group in ind.target_groups:
             applicable |= {r.question for r in ind.rules if r.question}
     scored = {r.question for ind in spec.indicators for r in ind.rules if r.question}
-    return [
-        q
-        for q in spec.questions
-        if q.level == level
-        and (q.code in applicable or q.code not in scored)
-        and _group_may_be_asked(q, group)
-    ]
+    never_asked: set[str] = set()
+    asked = []
+    for q in spec.questions:  # every level, in order: conditions read earlier questions
+        if (q.code in scored and q.code not in applicable) or not _may_be_asked(
+            q.relevant, group, never_asked
+        ):
+            never_asked.add(q.code)
+        elif q.level == level:
+            asked.append(q)
+    return asked
 
 
-def _group_may_be_asked(question, group: str | None) -> bool:
-    """Judge a ``relevant`` that reads only the target group (e.g. "pupils only") for ``group``.
+def _may_be_asked(relevant: str, group: str | None, never_asked: set[str]) -> bool:
+    """Return False only when a part of ``relevant`` joined by "and" is surely false.
 
-    Conditions on age or earlier answers cannot be judged before the interview; the
-    page shows them beside the question instead.
+    A part is judged when it reads nothing but the target group and questions the group
+    is never asked (unanswered, as in the survey); conditions on age or on answers are
+    shown beside the question instead.
     """
-    if group is None or not question.relevant.strip():
+    if group is None or not relevant.strip():
         return True
-    expression = parse(question.relevant)
-    if expression.names <= {"target_group"}:
-        return expression.holds({"target_group": group})
-    return True
+    known: dict[str, str | None] = {"target_group": group, **dict.fromkeys(never_asked)}
+    parts, pending = [], [parse(relevant).tree]
+    while pending:
+        node = pending.pop()
+        if node[0] == "and":
+            pending += [node[1], node[2]]
+        else:
+            parts.append(Expression(source=relevant, tree=node))
+    return all(part.holds(known) for part in parts if part.names <= known.keys())
 
 
 @login_required

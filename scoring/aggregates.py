@@ -26,6 +26,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from django.db import connection
 from django.db.models import BigIntegerField, Case, Count, F, Func, Sum, Value, When
@@ -33,10 +34,12 @@ from django.db.models.lookups import GreaterThan
 
 from criteria.selectors import spec_of
 from criteria.spec import CriteriaSpec
+from scoring.bulk import insert_rows
 from scoring.definitions import TargetDefinitions, current_definitions
 from scoring.models import (
     AT_MIN_COLUMNS,
     CELL_DIMENSIONS,
+    GROUP_DIMENSIONS,
     MEASURES,
     MISSING_COLUMNS,
     NA_COLUMNS,
@@ -44,6 +47,7 @@ from scoring.models import (
     POINT_SCALE,
     SUM_COLUMNS,
     TOTAL_SCALE,
+    GroupAggregate,
     HouseholdScore,
     MemberScore,
     ScoreAggregate,
@@ -52,6 +56,7 @@ from scoring.models import (
 )
 
 CELL_KEY = ("unit_id", "status", *CELL_DIMENSIONS)
+GROUP_KEY = ("unit_id", "status", *GROUP_DIMENSIONS)
 _INDEX = {name: n for n, name in enumerate(MEASURES)}
 _HOUSEHOLDS, _COUNT, _RECOGNISED, _UNDETERMINED = (
     _INDEX["households"],
@@ -188,24 +193,36 @@ def add_household_marker(
 
 
 def apply_deltas(*, run_id: int, deltas: Mapping[tuple, list[int]]) -> None:
-    """Add ``deltas`` to the stored cells (call inside the transaction that wrote the rows).
+    """Add ``deltas`` (by ``CELL_KEY``) to the stored cells of both aggregate tables.
 
-    Cells are created empty if missing (a concurrent creator is ignored), then updated
-    with ``col = col + delta``, which the database serialises per row. Cells that fall
-    back to zero are kept: they add nothing to any sum.
+    Call inside the transaction that wrote the rows. Cells are created empty if missing
+    (a concurrent creator is ignored), then updated with ``col = col + delta``, which the
+    database serialises per row. Cells that fall back to zero are kept: they add nothing.
     """
     changed = {key: values for key, values in deltas.items() if any(values)}
     if not changed:
         return
-    ScoreAggregate.objects.bulk_create(
-        [ScoreAggregate(run_id=run_id, **dict(zip(CELL_KEY, key, strict=True))) for key in changed],
-        ignore_conflicts=True,
-    )
+    grouped: dict[tuple, list[int]] = {}
     for key, values in changed.items():
-        cell = dict(zip(CELL_KEY, key, strict=True))
-        ScoreAggregate.objects.filter(run_id=run_id, **cell).update(
-            **{MEASURES[n]: F(MEASURES[n]) + value for n, value in enumerate(values) if value}
+        group_key = (key[0], key[1], key[2], key[4])  # unit, status, target group, age band
+        total = grouped.setdefault(group_key, empty_measures())
+        for n, value in enumerate(values):
+            total[n] += value
+    for model, key_names, cells in (
+        (ScoreAggregate, CELL_KEY, changed),
+        (GroupAggregate, GROUP_KEY, grouped),
+    ):
+        model.objects.bulk_create(
+            [model(run_id=run_id, **dict(zip(key_names, key, strict=True))) for key in cells],
+            ignore_conflicts=True,
         )
+        for key, values in cells.items():
+            if not any(values):
+                continue
+            cell = dict(zip(key_names, key, strict=True))
+            model.objects.filter(run_id=run_id, **cell).update(
+                **{MEASURES[n]: F(MEASURES[n]) + value for n, value in enumerate(values) if value}
+            )
 
 
 # Reading cells ------------------------------------------------------------------------
@@ -303,43 +320,97 @@ def _where(
     return queryset
 
 
-def _frame(rows: list[dict], group_by: tuple[str, ...]) -> pd.DataFrame:
-    frame = pd.DataFrame.from_records(rows, columns=[*group_by, *MEASURES])
-    for column in MEASURES:
-        frame[column] = frame[column].fillna(0).astype("int64")
-    return frame
+@dataclass(frozen=True)
+class Cells:
+    """Cell sums as read: a key tuple (the ``group_by`` values) and a row of measures each.
+
+    ``values`` is an int64 matrix, one column per name of ``MEASURES``. The same key may
+    appear more than once (``frame`` sums them).
+    """
+
+    group_by: tuple[str, ...]
+    keys: list[tuple]
+    values: np.ndarray
+
+    def frame(self) -> pd.DataFrame:
+        """Summed by key, cells that add nothing dropped, sorted by key."""
+        frame = pd.DataFrame(self.values, columns=list(MEASURES), dtype="int64")
+        for n, name in enumerate(self.group_by):
+            frame.insert(n, name, [key[n] for key in self.keys])
+        if self.group_by:
+            frame = frame.groupby(list(self.group_by), as_index=False, sort=True)[
+                list(MEASURES)
+            ].sum()
+        else:
+            frame = frame[list(MEASURES)].sum().to_frame().T
+        if len(frame):
+            frame = frame[(frame[list(MEASURES)] != 0).any(axis=1)]
+        return frame.reset_index(drop=True).astype({m: "int64" for m in MEASURES})
 
 
-def _finish(frame: pd.DataFrame, group_by: tuple[str, ...]) -> pd.DataFrame:
-    """Sum rows with the same key, drop cells that add nothing, sort by key."""
-    if group_by:
-        frame = frame.groupby(list(group_by), as_index=False, sort=True)[list(MEASURES)].sum()
-    else:
-        frame = frame[list(MEASURES)].sum().to_frame().T
-    frame = frame[(frame[list(MEASURES)] != 0).any(axis=1)] if len(frame) else frame
-    return frame.reset_index(drop=True).astype({m: "int64" for m in MEASURES})
+def _cells(rows: list[tuple], group_by: tuple[str, ...]) -> Cells:
+    width = len(group_by)
+    measures = [row[width:] for row in rows]
+    try:
+        values = np.array(measures, dtype=np.int64)
+    except TypeError:  # a None (an empty sum) or a Decimal: convert one by one
+        values = np.array([[int(v or 0) for v in row] for row in measures], dtype=np.int64)
+    values = values.reshape(len(rows), len(MEASURES))
+    return Cells(group_by=group_by, keys=[row[:width] for row in rows], values=values)
 
 
-def stored_cells(
+def read_stored(
     *,
     run: ScoringRun,
     group_by: tuple[str, ...] = CELL_KEY,
     unit_keys: Collection[str] | None = None,
     statuses: Collection[str] | None = None,
     filters: Mapping[str, Collection[str]] | None = None,
-) -> pd.DataFrame:
-    """The cell sums of ``run`` from the stored aggregates, summed over ``group_by``."""
-    queryset = _where(
-        ScoreAggregate.objects.filter(run=run),
-        unit_keys=unit_keys,
-        statuses=statuses,
-        filters=filters,
+    measures: Collection[str] = MEASURES,
+) -> Cells:
+    """The cell sums of ``run`` from the stored aggregates, grouped by ``group_by``.
+
+    Reads ``GroupAggregate`` when the grouping and filters need no sex or ethnicity, else
+    ``ScoreAggregate``; ``measures`` limits the columns summed (the others read 0).
+    Plain SQL: at a few thousand rows, per-value conversions would cost more than the sums.
+    """
+    filters = {k: list(v) for k, v in (filters or {}).items()}
+    for dimension in filters:
+        if dimension not in CELL_DIMENSIONS:
+            raise ValueError(f"unknown breakdown dimension {dimension!r}")
+    narrow = {*group_by, *filters} - {"unit_id", "status"} <= set(GROUP_DIMENSIONS)
+    model = GroupAggregate if narrow else ScoreAggregate
+    quote = connection.ops.quote_name
+    where, params = [f"{quote('run_id')} = %s"], [run.pk]
+    for column, values in (
+        ("unit_id", unit_keys),
+        ("status", statuses),
+        *filters.items(),
+    ):
+        if values is None:
+            continue
+        values = list(values)
+        if not values:
+            return _cells([], group_by)
+        where.append(f"{quote(column)} IN ({', '.join(['%s'] * len(values))})")
+        params.extend(values)
+    wanted = set(measures)
+    columns = [quote(g) for g in group_by] + [
+        f"CAST(SUM({quote(m)}) AS BIGINT)" if m in wanted else "0" for m in MEASURES
+    ]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} "  # noqa: S608
+        f"WHERE {' AND '.join(where)}"
     )
-    rows = list(queryset.values(*group_by).annotate(**{m: Sum(m) for m in MEASURES}).order_by())
-    return _finish(_frame(rows, group_by), group_by)
+    if group_by:
+        sql += f" GROUP BY {', '.join(quote(g) for g in group_by)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return _cells(rows, group_by)
 
 
-def recomputed_cells(
+def read_recomputed(
     *,
     run: ScoringRun,
     params: RunParams | None = None,
@@ -347,25 +418,36 @@ def recomputed_cells(
     unit_keys: Collection[str] | None = None,
     statuses: Collection[str] | None = None,
     filters: Mapping[str, Collection[str]] | None = None,
-) -> pd.DataFrame:
-    """The same sums as ``stored_cells``, computed from the score rows (a GROUP BY)."""
+) -> Cells:
+    """The same sums as ``read_stored``, computed from the score rows (a GROUP BY)."""
     params = params or run_params(run=run)
     model = HouseholdScore if params.household else MemberScore
-    if params.household and any(d in group_by or d in (filters or {}) for d in CELL_DIMENSIONS):
+    filters = dict(filters or {})
+    if params.household and any(d in group_by or d in filters for d in CELL_DIMENSIONS):
         # Household rows have no breakdown values: their cells hold empty ones.
         rows_group = tuple(g for g in group_by if g not in CELL_DIMENSIONS)
-        if any(values and "" not in values for values in (filters or {}).values()):
-            return _finish(_frame([], group_by), group_by)
+        if any(values and "" not in values for values in filters.values()):
+            return _cells([], group_by)
         filters = {}
     else:
         rows_group = group_by
     queryset = _where(
         model.objects.filter(run=run), unit_keys=unit_keys, statuses=statuses, filters=filters
     )
-    rows = list(queryset.values(*rows_group).annotate(**_row_measures(params)).order_by())
-    for row in rows:
-        for dimension in set(group_by) - set(rows_group):
-            row[dimension] = ""
+    expressions = _row_measures(params)
+    measures = {f"_{m}": expressions[m] for m in MEASURES}  # in the order of MEASURES
+    fetched = (
+        queryset.values(*rows_group)
+        .annotate(**measures)
+        .order_by()
+        .values_list(*rows_group, *measures)
+    )
+    position = {name: n for n, name in enumerate(rows_group)}
+    rows = [
+        tuple(row[position[g]] if g in position else "" for g in group_by)
+        + tuple(row[len(rows_group) :])
+        for row in fetched
+    ]
     if not params.household and not filters:
         responses = _where(
             ScoredResponse.objects.filter(run=run),
@@ -374,12 +456,28 @@ def recomputed_cells(
             filters=None,
         )
         marker_group = tuple(g for g in group_by if g not in CELL_DIMENSIONS)
-        for row in responses.values(*marker_group).annotate(households=Count("id")).order_by():
-            marker = dict.fromkeys(MEASURES, 0)
-            marker.update(dict.fromkeys(CELL_DIMENSIONS, ""))
-            marker.update(row)
-            rows.append({key: marker[key] for key in (*group_by, *MEASURES)})
-    return _finish(_frame(rows, group_by), group_by)
+        households = _INDEX["households"]
+        for row in (
+            responses.values(*marker_group)
+            .annotate(_households=Count("id"))
+            .order_by()
+            .values_list(*marker_group, "_households")
+        ):
+            known = dict(zip(marker_group, row, strict=False))
+            measures_row = [0] * len(MEASURES)
+            measures_row[households] = row[-1]
+            rows.append(tuple(known.get(g, "") for g in group_by) + tuple(measures_row))
+    return _cells(rows, group_by)
+
+
+def stored_cells(**kwargs) -> pd.DataFrame:
+    """``read_stored`` as a DataFrame: summed by key, empty cells dropped, sorted."""
+    return read_stored(**kwargs).frame()
+
+
+def recomputed_cells(**kwargs) -> pd.DataFrame:
+    """``read_recomputed`` as a DataFrame, comparable with ``stored_cells``."""
+    return read_recomputed(**kwargs).frame()
 
 
 def aggregates_match(*, run: ScoringRun, definitions: TargetDefinitions) -> bool:
@@ -397,16 +495,25 @@ def rebuild_run_aggregates(*, run: ScoringRun, definitions: TargetDefinitions | 
     run.aggregate_params = definitions.aggregate_params()
     run.save(update_fields=["aggregate_params"])
     cells = recomputed_cells(run=run, params=run_params(run=run))
-    ScoreAggregate.objects.filter(run=run).delete()
-    records = cells.to_dict("records")
-    ScoreAggregate.objects.bulk_create(
-        (
-            ScoreAggregate(run_id=run.pk, **{k: _plain(v) for k, v in record.items()})
-            for record in records
-        ),
-        batch_size=500 if connection.vendor == "sqlite" else 2000,
+    grouped = (
+        cells.groupby(list(GROUP_KEY), as_index=False, sort=True)[list(MEASURES)].sum()
+        if len(cells)
+        else cells
     )
-    return len(records)
+    for model, key_names, frame in (
+        (ScoreAggregate, CELL_KEY, cells),
+        (GroupAggregate, GROUP_KEY, grouped),
+    ):
+        model.objects.filter(run=run).delete()
+        insert_rows(
+            model=model,
+            fields=("run_id", *key_names, *MEASURES),
+            rows=[
+                (run.pk, *(_plain(v) for v in row))
+                for row in frame[[*key_names, *MEASURES]].itertuples(index=False, name=None)
+            ],
+        )
+    return len(cells)
 
 
 def _plain(value: Any) -> Any:

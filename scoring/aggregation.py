@@ -45,17 +45,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
 
 from criteria.selectors import spec_of
 from criteria.spec import CriteriaSpec
 from scoring.aggregates import (
+    Cells,
     aggregates_match,
-    recomputed_cells,
+    read_recomputed,
+    read_stored,
     run_params,
-    stored_cells,
 )
 from scoring.definitions import (
     ADULT_BANDS,
@@ -78,7 +80,7 @@ from scoring.selectors import household_run_for, primary_citizen_run
 from scoring.stats import Proportion, proportion
 from survey.models import Round, RoundUnit
 from survey.reference import ETHNIC_NAMES, SEXES
-from units.models import AdminUnit
+from units.models import AdminUnit, UnitChange
 from units.selectors import successors_of
 from units.text import vi_sort_key
 
@@ -162,10 +164,11 @@ class AreaFigures:
     households_undetermined: int
     household_rate: Proportion | None
     household_mean_total: float | None
-    breakdown: tuple[GroupFigure, ...]
+    breakdown: tuple[GroupFigure, ...]  # by the summary's (first) breakdown
     indicators: tuple[IndicatorFigure, ...]
     household_indicators: tuple[IndicatorFigure, ...]
     targets: tuple[TargetFigure, ...] = ()
+    breakdowns: Mapping[str, tuple[GroupFigure, ...]] = field(default_factory=dict)
 
     @property
     def recognised(self) -> int:
@@ -189,6 +192,8 @@ class RoundSummary:
     indicator_codes: tuple[str, ...] = ()
     household_indicator_codes: tuple[str, ...] = ()
     targets: Mapping[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    # Households counted per commune of the selected areas (for listing them page by page).
+    households_by_commune: Mapping[str, int] = field(default_factory=dict)
 
     def frame(self, *, include_total: bool = True) -> pd.DataFrame:
         """One row per area (and the total): the columns of ``round_summary``."""
@@ -344,44 +349,83 @@ def _ancestor(unit: AdminUnit, level: str, units: Mapping[str, AdminUnit]) -> Ad
     return current
 
 
-def _load_units(keys: Collection[str]) -> dict[str, AdminUnit]:
-    """The units and all their ancestors."""
-    found: dict[str, AdminUnit] = {}
-    wanted = set(keys)
-    while wanted:
-        batch = {u.key: u for u in AdminUnit.objects.filter(key__in=wanted)}
-        found.update(batch)
-        wanted = {u.parent_id for u in batch.values() if u.parent_id} - found.keys()
-    return found
+def _load_units() -> dict[str, AdminUnit]:
+    """Every unit, in one query: a province's history is a few hundred rows, and one query
+    is cheaper than walking up the parents level by level."""
+    return {u.key: u for u in AdminUnit.objects.all()}
+
+
+_SUCCESSORS: dict[tuple, dict[str, tuple[str, ...]]] = {}
+
+
+def _successor_memo() -> dict[str, tuple[str, ...]]:
+    """Remembered ``successors_of(unit, REGROUP_DAY)`` answers, as keys.
+
+    They are dropped whenever the change records or the units' validity differ (two small
+    queries), so an edit in the admin is seen at once.
+    """
+    token = (
+        tuple(
+            UnitChange.objects.order_by("pk").values_list("from_unit_id", "to_unit_id", "effective")
+        ),
+        AdminUnit.objects.aggregate(n=Count("key"), day=Max("valid_from"), end=Max("valid_to")),
+    )
+    key = (repr(token), REGROUP_DAY)
+    memo = _SUCCESSORS.get(key)
+    if memo is None:
+        _SUCCESSORS.clear()
+        memo = _SUCCESSORS[key] = {}
+    return memo
 
 
 def area_map(
     *, communes: Collection[str], level: str, hierarchy: str
 ) -> dict[str, tuple[str, str, str]]:
     """commune key -> (area key, area name, area level) for the level and hierarchy."""
+    return _area_map(communes, level, hierarchy)[0]
+
+
+def _area_map(
+    communes: Collection[str], level: str, hierarchy: str
+) -> tuple[dict[str, tuple[str, str, str]], set[str]]:
+    """``area_map`` and the keys of the provinces the communes belong to (on the hierarchy)."""
     if level not in LEVELS:
         raise AggregationError(_("Cấp tổng hợp không hợp lệ."))
     if hierarchy not in HIERARCHIES:
         raise AggregationError(_("Hệ thống đơn vị không hợp lệ."))
-    units = _load_units(communes)
+    units = _load_units()
+    successors: dict[str, tuple[str, ...]] = {}
+    if hierarchy == "2025":
+        memo = _successor_memo()
+        for key in communes:
+            unit = units[key]
+            if unit.is_valid_on(REGROUP_DAY):
+                continue
+            if key not in memo:
+                memo[key] = tuple(u.key for u in successors_of(unit=unit, day=REGROUP_DAY))
+            successors[key] = memo[key]
     mapping: dict[str, tuple[str, str, str]] = {}
+    provinces: set[str] = set()
     for key in communes:
         unit = units[key]
-        if hierarchy == "2025" and not unit.is_valid_on(REGROUP_DAY):
-            targets = successors_of(unit=unit, day=REGROUP_DAY)
+        if key in successors:
+            targets = [units[k] for k in successors[key]]
             if not targets:
                 raise AggregationError(
                     _("%(name)s không có đơn vị kế tục ngày 01/07/2025.") % {"name": unit.name}
                 )
         else:
             targets = [unit]
+        for target in targets:
+            province = _ancestor(target, "province", units)
+            if province is not None:
+                provinces.add(province.key)
         if level == "commune":
             chosen = targets
         else:
-            parents = _load_units([t.key for t in targets])
             chosen = []
             for target in targets:
-                ancestor = _ancestor(parents[target.key], level, parents)
+                ancestor = _ancestor(target, level, units)
                 if ancestor is None:
                     raise AggregationError(
                         _("Hệ thống đơn vị này không có cấp huyện.")
@@ -396,7 +440,7 @@ def area_map(
             " / ".join(u.name for u in chosen),
             level,
         )
-    return mapping
+    return mapping, provinces
 
 
 # Figures -------------------------------------------------------------------------------
@@ -446,16 +490,26 @@ def _group_label(dimension: str, value: str, spec: CriteriaSpec | None) -> str:
     return value
 
 
-def _zero_sums() -> dict[str, int]:
-    return dict.fromkeys(MEASURES, 0)
+GROUP_FIGURE_MEASURES = ("count", "recognised", "undetermined", "total_cents")
 
 
-def _sums(frame: pd.DataFrame) -> dict[str, dict[str, int]]:
-    """area -> measure sums."""
-    if frame.empty:
-        return {}
-    grouped = frame.groupby("area")[list(MEASURES)].sum()
-    return {area: {m: int(v) for m, v in row.items()} for area, row in grouped.iterrows()}
+def _no_cells(group_by: tuple[str, ...]) -> Cells:
+    return Cells(group_by=group_by, keys=[], values=np.zeros((0, len(MEASURES)), np.int64))
+
+
+def _group_sums(cells: Cells, labels: list) -> dict:
+    """label -> the measures summed over the rows with that label (None: left out)."""
+    index: dict = {}
+    rows, slots = [], []
+    for row, label in enumerate(labels):
+        if label is None:
+            continue
+        rows.append(row)
+        slots.append(index.setdefault(label, len(index)))
+    sums = np.zeros((len(index), len(MEASURES)), dtype=np.int64)
+    if rows:
+        np.add.at(sums, np.asarray(slots), cells.values[np.asarray(rows)])
+    return {label: sums[slot] for label, slot in index.items()}
 
 
 def _decided(sums: Mapping[str, int]) -> tuple[int, int]:
@@ -499,7 +553,7 @@ def summarise_round(
     run: ScoringRun | None = None,
     level: str = "commune",
     hierarchy: str = "round",
-    breakdown: str = "none",
+    breakdown: str | tuple[str, ...] = "none",
     unit_keys: Collection[str] | None = None,
     areas: Collection[str] | None = None,
     filters: Mapping[str, Collection[str]] | None = None,
@@ -510,11 +564,16 @@ def summarise_round(
     """Summarise a round by area (see the module docstring for every definition).
 
     ``unit_keys``: the commune keys the caller may see (None: all); ``areas``: keep
-    only these area keys; ``filters``: member dimension -> allowed values; ``source``:
-    "auto" (stored aggregates when they fit the definitions), "aggregates" or "rows".
+    only these area keys; ``breakdown``: one dimension, or several (``breakdowns`` of
+    each area then holds them all); ``filters``: member dimension -> allowed values;
+    ``source``: "auto" (stored aggregates when they fit the definitions), "aggregates"
+    or "rows".
     """
-    if breakdown not in BREAKDOWNS:
+    dimensions = (breakdown,) if isinstance(breakdown, str) else tuple(breakdown)
+    dimensions = tuple(d for d in dimensions if d != "none")
+    if any(d not in BREAKDOWNS for d in dimensions) or not isinstance(breakdown, (str, tuple)):
         raise AggregationError(_("Cách chia nhóm không hợp lệ."))
+    breakdown = dimensions[0] if dimensions else "none"
     definitions = definitions or current_definitions()
     statuses = tuple(sorted(statuses))
     filters = {k: tuple(sorted(v)) for k, v in (filters or {}).items() if v}
@@ -528,23 +587,21 @@ def summarise_round(
     else:
         use_rows = source == "rows"
 
-    def cells(which: ScoringRun, group_by: tuple[str, ...], **kwargs) -> pd.DataFrame:
+    def cells(which: ScoringRun, group_by: tuple[str, ...], measures=MEASURES, **kwargs) -> Cells:
         if use_rows:
             params = run_params(run=which, params=definitions.aggregate_params())
-            return recomputed_cells(run=which, params=params, group_by=group_by, **kwargs)
-        return stored_cells(run=which, group_by=group_by, **kwargs)
+            return read_recomputed(run=which, params=params, group_by=group_by, **kwargs)
+        return read_stored(run=which, group_by=group_by, measures=measures, **kwargs)
 
     planned = dict(
         RoundUnit.objects.filter(round=round_).values_list("unit_id", "planned_households")
     )
     scope = None if unit_keys is None else set(unit_keys)
     group_by = ("unit_id", "target_group", "age_band")
-    if breakdown not in ("none", *group_by):
-        group_by = (*group_by, breakdown)
     member_cells = (
         cells(run, group_by, unit_keys=scope, statuses=statuses, filters=filters)
         if run is not None
-        else pd.DataFrame(columns=[*group_by, *MEASURES])
+        else _no_cells(group_by)
     )
     if filters and run is not None:
         household_counts = cells(run, ("unit_id",), unit_keys=scope, statuses=statuses)
@@ -553,12 +610,16 @@ def summarise_round(
     household_cells = (
         cells(household_run, ("unit_id",), unit_keys=scope, statuses=statuses)
         if household_run is not None
-        else pd.DataFrame(columns=["unit_id", *MEASURES])
+        else _no_cells(("unit_id",))
     )
 
     # The round's communes: those planned and those with data.
-    communes = set(planned) | set(member_cells["unit_id"]) | set(household_cells["unit_id"])
-    mapping = area_map(communes=communes, level=level, hierarchy=hierarchy)
+    communes = (
+        set(planned)
+        | {key[0] for key in member_cells.keys}
+        | {key[0] for key in household_cells.keys}
+    )
+    mapping, provinces = _area_map(communes, level, hierarchy)
     visible = communes if scope is None else communes & scope
     area_communes: dict[str, list[str]] = {}
     area_all: dict[str, list[str]] = {}
@@ -570,27 +631,71 @@ def summarise_round(
             area_communes.setdefault(key, []).append(commune)
     wanted = set(area_communes) if areas is None else set(area_communes) & set(areas)
 
-    def tag(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.copy()
-        frame["area"] = frame["unit_id"].map(lambda k: mapping.get(k, ("",))[0])
-        return frame[frame["area"].isin(wanted)]
+    def area_of(key: tuple) -> str | None:
+        area = mapping.get(key[0], ("",))[0]
+        return area if area in wanted else None
 
-    member_cells = tag(member_cells)
-    household_counts = tag(household_counts)
-    household_cells = tag(household_cells)
-    totals = _sums(member_cells)
-    households_surveyed = _sums(household_counts)
-    household_totals = _sums(household_cells)
-    adults = _sums(member_cells[member_cells["age_band"].isin(ADULT_BANDS)])
-    cadres = _sums(member_cells[member_cells["target_group"].isin(definitions.cadre_groups)])
-    groups: dict[str, dict[str, dict[str, int]]] = {}
-    if breakdown != "none" and not member_cells.empty:
-        grouped = member_cells.groupby(["area", breakdown])[list(MEASURES)].sum()
-        for (area, value), row in grouped.iterrows():
-            if int(row["count"]):
-                groups.setdefault(area, {})[value] = {m: int(v) for m, v in row.items()}
+    member_areas = [area_of(key) for key in member_cells.keys]
+    position = {name: n for n, name in enumerate(group_by)}
+    age_at, group_at = position["age_band"], position["target_group"]
+    adult_bands, cadre_groups = set(ADULT_BANDS), set(definitions.cadre_groups)
+    totals = _group_sums(member_cells, member_areas)
+    pairs = list(zip(member_areas, member_cells.keys, strict=True))
+    adults = _group_sums(member_cells, [a if k[age_at] in adult_bands else None for a, k in pairs])
+    cadres = _group_sums(
+        member_cells, [a if k[group_at] in cadre_groups else None for a, k in pairs]
+    )
+    households_surveyed = (
+        totals
+        if household_counts is member_cells
+        else _group_sums(household_counts, [area_of(k) for k in household_counts.keys])
+    )
+    household_totals = _group_sums(household_cells, [area_of(k) for k in household_cells.keys])
+    by_commune = _group_sums(
+        household_counts,
+        [key[0] if area_of(key) is not None else None for key in household_counts.keys],
+    )
+    households_index = MEASURES.index("households")
+    households_by_commune = {
+        commune: int(vector[households_index])
+        for commune, vector in by_commune.items()
+        if vector[households_index]
+    }
+    groups: dict[str, dict[tuple[str, str], np.ndarray]] = {}
+    # Sex and ethnicity are not in the narrow aggregates: one read of the full cells, with
+    # only the measures a breakdown shows, serves both.
+    extra = tuple(d for d in dimensions if d not in position)
+    extra_cells = None
+    if extra:
+        extra_cells = (
+            cells(
+                run,
+                ("unit_id", *extra),
+                measures=GROUP_FIGURE_MEASURES,
+                unit_keys=scope,
+                statuses=statuses,
+                filters=filters,
+            )
+            if run is not None
+            else _no_cells(("unit_id", *extra))
+        )
+        extra_areas = [area_of(key) for key in extra_cells.keys]
+    for dimension in dimensions:
+        if dimension in position:
+            at = position[dimension]
+            groups[dimension] = _group_sums(
+                member_cells, [(a, k[at]) if a is not None else None for a, k in pairs]
+            )
+        else:
+            at = 1 + extra.index(dimension)
+            groups[dimension] = _group_sums(
+                extra_cells,
+                [
+                    (a, k[at]) if a is not None else None
+                    for a, k in zip(extra_areas, extra_cells.keys, strict=True)
+                ],
+            )
 
-    provinces = _provinces(round_=round_, communes=communes, hierarchy=hierarchy)
     target_values = _targets_for(provinces)
     measures_digital = spec is not None and definitions.digital_indicator in {
         i.code for i in spec.indicators
@@ -606,23 +711,10 @@ def summarise_round(
         plan = sum(planned.get(k, 0) for k in member_communes)
         recognised, decided = _decided(s)
         h_recognised, h_decided = _decided(h)
-        value_groups: dict[str, dict[str, int]] = {}
-        for key in keys:
-            for value, sums in groups.get(key, {}).items():
-                merged = value_groups.setdefault(value, _zero_sums())
-                for m in MEASURES:
-                    merged[m] += sums[m]
-        breakdown_figures = tuple(
-            GroupFigure(
-                value=value,
-                label=_group_label(breakdown, value, spec),
-                members=sums["count"],
-                undetermined=sums["undetermined"],
-                rate=_proportion(*_decided(sums)),
-                mean_total=_mean(sums["total_cents"], _decided(sums)[1], TOTAL_SCALE),
-            )
-            for value, sums in sorted(value_groups.items(), key=lambda kv: _order(breakdown, kv[0]))
-        )
+        breakdown_figures = {
+            dimension: _group_figures(dimension, groups[dimension], keys, spec)
+            for dimension in dimensions
+        }
         adult_rate = _proportion(*_decided(a))
         cadre_rate = _proportion(*_decided(c))
         digital = _proportion(s["digital_ok"], s["digital_base"]) if measures_digital else None
@@ -659,7 +751,8 @@ def summarise_round(
             households_undetermined=h["undetermined"],
             household_rate=household_rate,
             household_mean_total=_mean(h["total_cents"], h_decided, TOTAL_SCALE),
-            breakdown=breakdown_figures,
+            breakdown=breakdown_figures.get(breakdown, ()),
+            breakdowns=breakdown_figures,
             indicators=_indicators(s, spec),
             household_indicators=_indicators(h, household_spec),
             targets=targets,
@@ -708,32 +801,60 @@ def summarise_round(
             tuple(i.code for i in household_spec.indicators) if household_spec else ()
         ),
         targets={k: (v[0], v[1]) for k, v in target_values.items()},
+        households_by_commune=households_by_commune,
     )
 
 
-def _add(sums: Mapping[str, Mapping[str, int]], keys: Collection[str]) -> dict[str, int]:
-    total = _zero_sums()
+def _group_figures(
+    dimension: str,
+    groups: Mapping[tuple[str, str], np.ndarray],
+    keys: Collection[str],
+    spec: CriteriaSpec | None,
+) -> tuple[GroupFigure, ...]:
+    wanted = set(keys)
+    merged: dict[str, np.ndarray] = {}
+    for (area, value), vector in groups.items():
+        if area in wanted:
+            merged[value] = merged[value] + vector if value in merged else vector.copy()
+    figures = []
+    for value, vector in sorted(merged.items(), key=lambda kv: _order(dimension, kv[0], spec)):
+        sums = _named(vector)
+        if not sums["count"]:
+            continue
+        recognised, decided = _decided(sums)
+        figures.append(
+            GroupFigure(
+                value=value,
+                label=_group_label(dimension, value, spec),
+                members=sums["count"],
+                undetermined=sums["undetermined"],
+                rate=_proportion(recognised, decided),
+                mean_total=_mean(sums["total_cents"], decided, TOTAL_SCALE),
+            )
+        )
+    return tuple(figures)
+
+
+def _named(vector: np.ndarray) -> dict[str, int]:
+    return {name: int(value) for name, value in zip(MEASURES, vector, strict=True)}
+
+
+def _add(sums: Mapping[str, np.ndarray], keys: Collection[str]) -> dict[str, int]:
+    total = np.zeros(len(MEASURES), dtype=np.int64)
     for key in keys:
-        for m, v in sums.get(key, {}).items():
-            total[m] += v
-    return total
+        vector = sums.get(key)
+        if vector is not None:
+            total += vector
+    return _named(total)
 
 
 _AGE_ORDER = {"0-5": 0, "6-14": 1, "15-24": 2, "25-39": 3, "40-59": 4, "60+": 5}
 
 
-def _order(dimension: str, value: str) -> tuple:
+def _order(dimension: str, value: str, spec: CriteriaSpec | None) -> tuple:
     if dimension == "age_band":
         return (_AGE_ORDER.get(value, 9), value)
+    if dimension == "target_group" and spec is not None:
+        codes = [g.code for g in spec.target_groups]
+        return (codes.index(value) if value in codes else len(codes), value)
     return (0, value)
-
-
-def _provinces(*, round_: Round, communes: Collection[str], hierarchy: str) -> set[str]:
-    """The province keys the round's communes belong to (on the hierarchy shown)."""
-    if not communes:
-        return set()
-    mapping = area_map(communes=communes, level="province", hierarchy=hierarchy)
-    keys = set()
-    for key, _name, _level in mapping.values():
-        keys.update(key.split("+"))
-    return keys

@@ -19,7 +19,9 @@ class ProgressBar:
 
     def __call__(self, done: int, total: int) -> None:
         now = time.perf_counter()
-        if done < total and now - self.drawn < self.interval:
+        interactive = getattr(self.stream, "isatty", lambda: False)()
+        interval = self.interval if interactive else max(self.interval, 5.0)
+        if done < total and now - self.drawn < interval:
             return
         self.drawn = now
         share = done / total if total else 1.0
@@ -27,10 +29,11 @@ class ProgressBar:
         bar = "#" * filled + "." * (self.width - filled)
         elapsed = now - self.started
         rate = done / elapsed if elapsed > 0 else 0.0
+        # On a terminal the bar redraws in place; in a log, an update every 5 s is a line.
         self.stream.write(
-            f"\r{self.label} [{bar}] {share:6.1%} {done:,}/{total:,} "
-            f"({rate:,.0f}/s, {elapsed:.1f} s)"
+            f"{chr(13) if interactive else ''}{self.label} [{bar}] {share:6.1%} "
+            f"{done:,}/{total:,} ({rate:,.0f}/s, {elapsed:.1f} s)"
         )
-        if done >= total:
+        if done >= total or not interactive:
             self.stream.write("\n")
         self.stream.flush()

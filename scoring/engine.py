@@ -199,7 +199,12 @@ points is one object), which keeps scoring to a few microseconds per member
 on a recent desktop (``bench/bench_scoring.py`` measures it). Use
 ``compile_spec`` with ``score_member_with`` for bulk scoring (and ``gc.freeze()``
 once the inputs are loaded, so the garbage collector does not walk them over
-and over).
+and over). For households, the built-in ``members_*`` rule types run on the
+compiled condition and test, and a member condition that reads only built-in
+values (``${age} >= 6 and ${age} <= 14``, shared by several items and relevance
+checks) is evaluated once per member and remembered in the member's values;
+both are caches of the same results, and the tests compare them with
+``criteria.rules`` and ``criteria.expressions``.
 """
 
 from __future__ import annotations
@@ -592,7 +597,11 @@ def _compare_with_constant(op: str, left_node: tuple, constant: Any) -> Fn:
         if name is not None:
 
             def ordered_name(v, c):
-                number = _number(v.get(name))
+                value = v.get(name)
+                # Numbers (ages) skip _number's checks; float() is what it would return.
+                if value.__class__ is int or value.__class__ is float:
+                    return order(float(value), right_number)
+                number = _number(value)
                 return number is not None and order(number, right_number)
 
             return ordered_name
@@ -700,9 +709,97 @@ def _scorer(score: Callable, params: Mapping[str, Any]) -> Callable:
     return score
 
 
+def _members_scorer(score: Callable, params: Mapping[str, Any], rule: _MembersRule) -> Callable:
+    """Return ``score`` or, for the built-in ``members_*`` rule types, an equivalent closure
+    that uses the rule's compiled condition and test instead of interpreting them for every
+    member (same results: ``compile_condition`` has the interpreter's semantics, and tests
+    compare the two). A rule type replaced in the registry is used as registered."""
+    condition, test = rule.condition, rule.test
+
+    def matching(context: Mapping[str, Any]) -> list:
+        members = context.get("members") or []
+        return list(members) if condition is None else [m for m in members if condition(m)]
+
+    def passing(members: list) -> int:
+        return len(members) if test is None else sum(1 for m in members if test(m))
+
+    if score is _rules.members_all:
+        points = float(params["points"])
+
+        def all_pass(p, value, context):
+            found = matching(context)
+            if not found:
+                return None
+            return points if passing(found) == len(found) else 0.0
+
+        return all_pass
+    if score is _rules.members_any:
+        points = float(params["points"])
+
+        def any_passes(p, value, context):
+            found = matching(context)
+            if not found:
+                return None
+            return points if passing(found) else 0.0
+
+        return any_passes
+    if score is _rules.members_share:
+        points = float(params["points"])
+
+        def share(p, value, context):
+            found = matching(context)
+            if not found:
+                return None
+            return points * passing(found) / len(found)
+
+        return share
+    if score is _rules.members_count:
+        bands = tuple(
+            (float(b["min"]), _rules._number(b.get("max")), float(b["points"]))
+            for b in params["bands"]
+        )
+
+        def counted(p, value, context):
+            number = passing(matching(context))
+            for low, high, band_points in bands:
+                if number >= low and (high is None or number <= high):
+                    return band_points
+            return 0.0
+
+        return counted
+    return score
+
+
 # The compiled plan ------------------------------------------------------------------
 
 _NOTHING: dict[str, tuple[str, ...]] = {}  # shared and never written to
+
+
+_MEMO_KEY = "\x00conditions"  # a key no expression can name (names are identifiers)
+_STABLE_NAMES = frozenset(MEMBER_BUILTINS)
+
+
+def _member_condition(text: str) -> Callable[[Mapping[str, Any]], bool]:
+    """``compile_condition(text)`` for a household member; when the condition reads only
+    the built-in values (``${age} >= 6 and ${age} <= 14``), its result is remembered in the
+    member's values, so the relevance checks and the items that share it (five in GDHT v1)
+    evaluate it once per member. Built-in values never change while a household is scored
+    (questions may not be named like them, and only answers are blanked), so the result
+    is the same: a cache, not a change of method."""
+    function = compile_condition(text)
+    if not text.strip() or not parse(text).names <= _STABLE_NAMES:
+        return function
+
+    def remembered(values: Mapping[str, Any]) -> bool:
+        memo = values.get(_MEMO_KEY)
+        if memo is None:
+            memo = values[_MEMO_KEY] = {}
+        result = memo.get(text)
+        if result is None:
+            result = memo[text] = function(values)
+        return result
+
+    return remembered
 
 
 class _MembersRule:
@@ -712,9 +809,9 @@ class _MembersRule:
 
     def __init__(self, params: Mapping[str, Any], checked: frozenset[str]):
         self.condition_text = str(params.get("condition") or "")
-        self.condition = compile_condition(self.condition_text) if self.condition_text else None
+        self.condition = _member_condition(self.condition_text) if self.condition_text else None
         test_text = str(params.get("test") or "")
-        self.test = compile_condition(test_text) if test_text else None
+        self.test = _member_condition(test_text) if test_text else None
         self.condition_names = _checked_names(self.condition_text, checked)
         self.test_names = _checked_names(test_text, checked)
 
@@ -965,7 +1062,10 @@ def _build_plan(spec: CriteriaSpec, fingerprint: str) -> ScoringPlan:
                 for text in (params.get("condition"), params.get("test")):
                     if text:
                         member_needed.update(parse(str(text)).names & member_questions)
-                rules.append((None, rule_type.score, params, False, members_rule))
+                rules.append(
+                    (None, _members_scorer(rule_type.score, params, members_rule), params, False,
+                     members_rule)
+                )  # fmt: skip
                 condition = members_rule.condition_text
                 na_details_vi.append(
                     f"không có thành viên nào thoả {condition}"
@@ -1038,7 +1138,7 @@ def _build_plan(spec: CriteriaSpec, fingerprint: str) -> ScoringPlan:
         plan.household_relevance = _relevance_steps(
             spec, needed & household_questions, household_questions
         )
-        plan.member_relevance = _relevance_steps(spec, member_needed, checked)
+        plan.member_relevance = _relevance_steps(spec, member_needed, checked, members=True)
     else:
         plan.household_relevance = ()
         plan.member_relevance = _relevance_steps(
@@ -1049,8 +1149,12 @@ def _build_plan(spec: CriteriaSpec, fingerprint: str) -> ScoringPlan:
     return plan
 
 
-def _relevance_steps(spec: CriteriaSpec, wanted: set[str], scope: frozenset[str]) -> tuple:
+def _relevance_steps(
+    spec: CriteriaSpec, wanted: set[str], scope: frozenset[str], *, members: bool = False
+) -> tuple:
     """The relevance checks to run, in form order: ``(code, condition, names it reads)``.
+
+    ``members``: the checks of a household set's member questions (see ``_member_condition``).
 
     ``scope`` holds the names answered in the same place (the member's questions and
     built-in values, or the household's questions); a condition pulls in the questions
@@ -1068,10 +1172,11 @@ def _relevance_steps(spec: CriteriaSpec, wanted: set[str], scope: frozenset[str]
             if name in by_code and name in scope and name not in wanted:
                 wanted.add(name)
                 pending.append(name)
+    compile_one = _member_condition if members else compile_condition
     return tuple(
         (
             q.code,
-            compile_condition(q.relevant),
+            compile_one(q.relevant),
             tuple(sorted(parse(q.relevant).names & scope)),
         )
         for q in spec.questions

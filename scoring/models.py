@@ -71,14 +71,20 @@ class ScoringRun(models.Model):
 
 
 class ScoreColumns(models.Model):
-    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="+")
-    round = models.ForeignKey("survey.Round", on_delete=models.CASCADE, related_name="+")
+    # Rows are read by run with the unit or the response (the composite indexes below), so
+    # the single-column indexes of run, round and unit would only slow the bulk writes.
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    round = models.ForeignKey(
+        "survey.Round", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     # PROTECT: a scored response is removed through scoring.services.forget_response_scores,
     # which takes its rows out of the aggregates first.
     response = models.ForeignKey(
         "survey.HouseholdResponse", on_delete=models.PROTECT, related_name="+"
     )
-    unit = models.ForeignKey("units.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "units.AdminUnit", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     status = models.CharField(max_length=10)
     total = models.FloatField()
     recognised = models.BooleanField(null=True)
@@ -103,6 +109,7 @@ class MemberScore(ScoreColumns):
         "survey.MemberResponse",
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # the unique (run, member) serves every lookup
         related_name="+",
     )
     target_group = models.CharField(max_length=40)
@@ -115,7 +122,11 @@ class MemberScore(ScoreColumns):
         constraints = [
             models.UniqueConstraint(fields=["run", "member"], name="member_score_once_per_run"),
         ]
-        indexes = [models.Index(fields=["run", "unit"], name="member_score_run_unit")]
+        indexes = [
+            models.Index(fields=["run", "unit"], name="member_score_run_unit"),
+            # A response's rows in a run: replaced on every record, listed on the pages.
+            models.Index(fields=["run", "response"], name="member_score_run_response"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id}: {self.total}"
@@ -141,11 +152,13 @@ class ScoredResponse(models.Model):
     assessed member (only young children) still counts as a household surveyed.
     """
 
-    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="+", db_index=False)
     response = models.ForeignKey(
         "survey.HouseholdResponse", on_delete=models.PROTECT, related_name="+"
     )
-    unit = models.ForeignKey("units.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "units.AdminUnit", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     status = models.CharField(max_length=10)
     revision = models.PositiveIntegerField()
     members = models.PositiveSmallIntegerField(default=0)  # assessed members
@@ -173,6 +186,7 @@ AT_MIN_COLUMNS = tuple(f"k{i:02d}" for i in range(1, MAX_INDICATORS + 1))
 NA_COLUMNS = tuple(f"a{i:02d}" for i in range(1, MAX_INDICATORS + 1))
 MISSING_COLUMNS = tuple(f"m{i:02d}" for i in range(1, MAX_INDICATORS + 1))
 CELL_DIMENSIONS = ("target_group", "sex", "age_band", "ethnicity")
+GROUP_DIMENSIONS = ("target_group", "age_band")
 MEASURES = (
     "households",
     "count",
@@ -188,31 +202,12 @@ MEASURES = (
 )
 
 
-class ScoreAggregate(models.Model):
-    """Sums and counts of one run's score rows in one cell: unit × status × breakdown values.
-
-    Kept current by ``scoring.aggregates`` in the transaction that writes the score rows;
-    a test proves that they always equal a recomputation from the rows. Household runs
-    use the cells with empty breakdown values. Per cell:
-
-    * ``households``: responses counted (on the cell with empty breakdown values);
-    * ``count``: members (households in a household run) with a score row;
-    * ``recognised``, ``undetermined`` (recognised is unknown: answers missing);
-    * ``total_cents``: the sum of the totals of the decided, in hundredths;
-    * ``digital_base``/``digital_ok``: recognised members whose digital indicator was
-      scored / reached the minimum of the run's ``aggregate_params``;
-    * per indicator *i* (set order): ``s``\\ *i* the sum of scored points in millionths,
-      ``k``\\ *i* how many scored at least the set's ``min_indicator``, ``a``\\ *i* not
-      applicable, ``m``\\ *i* missing.
-    """
+class MeasureColumns(models.Model):
+    """The sums and counts of a set of score rows (see ``ScoreAggregate``)."""
 
     run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("units.AdminUnit", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10)
-    target_group = models.CharField(max_length=40, blank=True)
-    sex = models.CharField(max_length=6, blank=True)
-    age_band = models.CharField(max_length=8, blank=True)
-    ethnicity = models.CharField(max_length=2, blank=True)
     households = _sum()
     count = _sum()
     recognised = _sum()
@@ -230,9 +225,56 @@ class ScoreAggregate(models.Model):
     m09, m10, m11, m12, m13, m14, m15, m16 = (_sum() for _ in range(8))
 
     class Meta:
+        abstract = True
+
+
+class ScoreAggregate(MeasureColumns):
+    """Sums and counts of one run's score rows in one cell: unit × status × breakdown values.
+
+    Kept current by ``scoring.aggregates`` in the transaction that writes the score rows;
+    a test proves that they always equal a recomputation from the rows. Household runs
+    use the cells with empty breakdown values. Per cell:
+
+    * ``households``: responses counted (on the cell with empty breakdown values);
+    * ``count``: members (households in a household run) with a score row;
+    * ``recognised``, ``undetermined`` (recognised is unknown: answers missing);
+    * ``total_cents``: the sum of the totals of the decided, in hundredths;
+    * ``digital_base``/``digital_ok``: recognised members whose digital indicator was
+      scored / reached the minimum of the run's ``aggregate_params``;
+    * per indicator *i* (set order): ``s``\\ *i* the sum of scored points in millionths,
+      ``k``\\ *i* how many scored at least the set's ``min_indicator``, ``a``\\ *i* not
+      applicable, ``m``\\ *i* missing.
+    """
+
+    target_group = models.CharField(max_length=40, blank=True)
+    sex = models.CharField(max_length=6, blank=True)
+    age_band = models.CharField(max_length=8, blank=True)
+    ethnicity = models.CharField(max_length=2, blank=True)
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["run", "unit", "status", *CELL_DIMENSIONS], name="score_aggregate_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.unit_id}/{self.status}: {self.count}"
+
+
+class GroupAggregate(MeasureColumns):
+    """``ScoreAggregate`` summed over sex and ethnicity: unit × status × target group × age
+    band. A few hundred rows per run, enough for every figure of the overview (adults and
+    cadres come from the age bands and target groups); kept current by the same deltas."""
+
+    target_group = models.CharField(max_length=40, blank=True)
+    age_band = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "unit", "status", "target_group", "age_band"],
+                name="group_aggregate_cell",
             ),
         ]
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from criteria.models import CriteriaSet
 from criteria.selectors import find_version, spec_of
@@ -182,11 +182,14 @@ def trace_member(
     each indicator, which answers gave its points and how the rules read them."""
     from criteria.describe import describe_rule
     from scoring.compute import is_assessed
+    from scoring.services import group_mapping
 
     spec = spec_of(criteria_set=run.criteria_set)
-    if not is_assessed(spec=spec, target_group=member.target_group):
+    own = spec_of(criteria_set=run.round.citizen_set)
+    group = group_mapping(source=own, target=spec).get(member.target_group, member.target_group)
+    if not is_assessed(spec=spec, target_group=group):
         return None
-    profile = MemberProfile(target_group=member.target_group, age=member.age, sex=member.sex)
+    profile = MemberProfile(target_group=group, age=member.age, sex=member.sex)
     result = score_member_with(compile_spec(spec), profile, member.answers)
     stored = MemberScore.objects.filter(run=run, member_id=member.pk).first()
     indicators = []
@@ -235,15 +238,20 @@ def trace_member(
 
 def household_trace(*, response: HouseholdResponse, run: ScoringRun) -> Any:
     """The household result recomputed from the stored answers under a household run."""
+    from scoring.services import group_mapping
+
     spec = spec_of(criteria_set=run.criteria_set)
     citizen_run = run.based_on
     citizen = spec_of(criteria_set=citizen_run.criteria_set) if citizen_run else None
     assessed = {g.code for g in citizen.target_groups} if citizen is not None else set()
+    own = spec_of(criteria_set=run.round.citizen_set)
+    groups = group_mapping(source=own, target=citizen) if citizen is not None else {}
     contexts = []
     for member in response.members.order_by("position"):
-        profile = MemberProfile(target_group=member.target_group, age=member.age, sex=member.sex)
+        group = groups.get(member.target_group, member.target_group)
+        profile = MemberProfile(target_group=group, age=member.age, sex=member.sex)
         result = None
-        if member.target_group in assessed:
+        if group in assessed:
             result = score_member_with(compile_spec(citizen), profile, member.answers)
         contexts.append(MemberContext.from_result(profile, member.answers, result))
     return score_household_with(compile_spec(spec), response.answers, contexts)
@@ -258,16 +266,47 @@ def household_page(
     citizen_run: ScoringRun | None,
     offset: int,
     limit: int,
+    counts: Mapping[str, int] | None = None,
 ) -> tuple[int, list[dict]]:
-    """One page of a unit's households with their household result and members recognised."""
+    """One page of a unit's households with their household result and members recognised.
+
+    ``counts``: households per commune when the caller knows them (the aggregates do).
+    """
     responses = HouseholdResponse.objects.filter(
         round=round_, unit_id__in=list(unit_keys), status__in=list(statuses)
     )
-    total = responses.count()
-    rows = list(
-        responses.order_by("id").values(
+    # Households are listed by commune, then in the order they came in. The counts per
+    # commune come from the (round, unit, status) index; only the communes the page falls
+    # in are read, their ids sorted here (the database would walk the whole round in id
+    # order to find a page).
+    if counts is None:
+        counts = dict(responses.order_by().values_list("unit_id").annotate(n=Count("id")))
+    else:
+        counts = {k: n for k, n in counts.items() if k in set(unit_keys)}
+    total = sum(counts.values())
+    page_ids: list[int] = []
+    skip, wanted = offset, limit
+    for unit_id in sorted(counts):
+        if wanted <= 0:
+            break
+        if skip >= counts[unit_id]:
+            skip -= counts[unit_id]
+            continue
+        sql, params = (
+            responses.filter(unit_id=unit_id).order_by().values_list("id").query.sql_with_params()
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = sorted(row[0] for row in cursor.fetchall())
+        taken = ids[skip : skip + wanted]
+        page_ids.extend(taken)
+        skip, wanted = 0, wanted - len(taken)
+    order = {pk: n for n, pk in enumerate(page_ids)}
+    rows = sorted(
+        HouseholdResponse.objects.filter(id__in=page_ids).values(
             "id", "unit_id", "village", "head_name", "status", "household__code"
-        )[offset : offset + limit]
+        ),
+        key=lambda row: order[row["id"]],
     )
     ids = [r["id"] for r in rows]
     households = {}

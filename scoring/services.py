@@ -12,9 +12,8 @@ deleted. ``rescore_round`` recomputes a whole round as new runs.
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +30,7 @@ from scoring.aggregates import (
     rebuild_run_aggregates,
     run_params,
 )
+from scoring.batch import CHUNK, Job, default_workers, score_round
 from scoring.compute import (
     MemberInput,
     ResponseResult,
@@ -41,14 +41,11 @@ from scoring.compute import (
 from scoring.definitions import current_definitions
 from scoring.engine import (
     HouseholdResult,
-    MemberContext,
     MemberProfile,
     MemberResult,
-    compile_spec,
-    score_household_with,
-    score_member_with,
 )
 from scoring.models import (
+    CELL_DIMENSIONS,
     POINT_COLUMNS,
     HouseholdScore,
     MemberScore,
@@ -58,7 +55,7 @@ from scoring.models import (
 )
 from survey.models import HouseholdResponse, MemberResponse, Round
 
-ROW_BATCH = 5000
+Progress = Callable[[int, int], None]
 
 
 def primary_run(*, round_id: int, criteria_set: CriteriaSet) -> ScoringRun:
@@ -101,10 +98,37 @@ def current_runs(*, round_: Round) -> list[tuple[ScoringRun, ScoringRun | None]]
     return pairs
 
 
-def member_inputs(*, members: list[MemberResponse]) -> list[MemberInput]:
+# Target groups that stand for the same people in the shipped citizen sets [assumption]: the
+# pilot's farmers, workers and cadres (CDHT v1) are QĐ 324's residents of a commune, workers,
+# and cadres, employees and business people (CDHT v2). Pupils have no pilot counterpart.
+GROUP_EQUIVALENTS = (
+    ("nong_dan", "cu_dan"),
+    ("cong_nhan", "nguoi_lao_dong"),
+    ("can_bo", "can_bo_dn"),
+)
+
+
+def group_mapping(*, source: CriteriaSpec, target: CriteriaSpec) -> dict[str, str]:
+    """How members' target groups (recorded under ``source``) read under ``target``."""
+    have = {g.code for g in source.target_groups}
+    want = {g.code for g in target.target_groups}
+    mapping = {}
+    for a, b in GROUP_EQUIVALENTS:
+        for old, new in ((a, b), (b, a)):
+            if old in have and old not in want and new in want:
+                mapping[old] = new
+    return mapping
+
+
+def member_inputs(
+    *, members: list[MemberResponse], groups: dict[str, str] | None = None
+) -> list[MemberInput]:
+    groups = groups or {}
     return [
         MemberInput(
-            profile=MemberProfile(target_group=m.target_group, age=m.age, sex=m.sex),
+            profile=MemberProfile(
+                target_group=groups.get(m.target_group, m.target_group), age=m.age, sex=m.sex
+            ),
             answers=m.answers,
         )
         for m in members
@@ -112,6 +136,33 @@ def member_inputs(*, members: list[MemberResponse]) -> list[MemberInput]:
 
 
 # Score rows ----------------------------------------------------------------------------
+
+MEMBER_SCORE_FIELDS = (
+    "run_id",
+    "round_id",
+    "response_id",
+    "unit_id",
+    "status",
+    "member_id",
+    "target_group",
+    "sex",
+    "age",
+    "age_band",
+    "ethnicity",
+    "total",
+    "recognised",
+    "complete",
+    "level",
+    "reasons_vi",
+    "reasons_en",
+    "na_mask",
+    "missing_mask",
+    *POINT_COLUMNS,
+)
+HOUSEHOLD_SCORE_FIELDS = tuple(
+    f for f in MEMBER_SCORE_FIELDS if f not in ("member_id", *CELL_DIMENSIONS, "age")
+)
+SCORED_RESPONSE_FIELDS = ("run_id", "response_id", "unit_id", "status", "revision", "members")
 
 
 def member_score_fields(
@@ -196,11 +247,13 @@ def record_response_scores(*, response: HouseholdResponse) -> None:
     """
     round_ = response.round
     members = list(response.members.order_by("position"))
-    inputs = member_inputs(members=members)
+    own = spec_of(criteria_set=round_.citizen_set)
     for citizen_run, household_run in current_runs(round_=round_):
         household_set = household_run.criteria_set if household_run else None
+        citizen = spec_of(criteria_set=citizen_run.criteria_set)
+        inputs = member_inputs(members=members, groups=group_mapping(source=own, target=citizen))
         result = score_response(
-            citizen=spec_of(criteria_set=citizen_run.criteria_set),
+            citizen=citizen,
             household=spec_of(criteria_set=household_set) if household_set else None,
             members=inputs,
             household_answers=response.answers,
@@ -208,6 +261,7 @@ def record_response_scores(*, response: HouseholdResponse) -> None:
         _replace_rows(
             response=response,
             members=members,
+            inputs=inputs,
             result=result,
             citizen_run=citizen_run,
             household_run=household_run,
@@ -218,6 +272,7 @@ def _replace_rows(
     *,
     response: HouseholdResponse,
     members: list[MemberResponse],
+    inputs: list[MemberInput],
     result: ResponseResult,
     citizen_run: ScoringRun,
     household_run: ScoringRun | None,
@@ -238,13 +293,13 @@ def _replace_rows(
             unit_id=response.unit_id,
             status=response.status,
             member_id=member.pk,
-            target_group=member.target_group,
+            target_group=scored_as.profile.target_group,
             sex=member.sex,
             age=member.age,
             ethnicity=member.ethnicity,
             result=member_result,
         )
-        for member, member_result in zip(members, result.members, strict=True)
+        for member, scored_as, member_result in zip(members, inputs, result.members, strict=True)
         if member_result is not None
     ]
     MemberScore.objects.bulk_create(MemberScore(**row) for row in rows)
@@ -331,175 +386,6 @@ class RescoreResult:
     timings: dict[str, float]
 
 
-Progress = Callable[[int, int], None]
-
-
-def _response_chunks(round_id: int, size: int) -> Iterator[list[tuple]]:
-    """The round's responses, ``size`` at a time: (id, unit, status, revision, answers)."""
-    ids = list(
-        HouseholdResponse.objects.filter(round_id=round_id)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
-    for start in range(0, len(ids), size):
-        chunk = ids[start : start + size]
-        yield list(
-            HouseholdResponse.objects.filter(id__gte=chunk[0], id__lte=chunk[-1], round_id=round_id)
-            .order_by("id")
-            .values_list("id", "unit_id", "status", "revision", "answers")
-        )
-
-
-def _members_of(first_id: int, last_id: int) -> dict[int, list[tuple]]:
-    """Members of responses first_id..last_id, in form order, keyed by response id."""
-    found: dict[int, list[tuple]] = {}
-    rows = (
-        MemberResponse.objects.filter(response_id__gte=first_id, response_id__lte=last_id)
-        .order_by("response_id", "position")
-        .values_list("response_id", "id", "target_group", "sex", "age", "ethnicity", "answers")
-    )
-    for row in rows.iterator(chunk_size=ROW_BATCH):
-        found.setdefault(row[0], []).append(row[1:])
-    return found
-
-
-def score_round_rows(
-    *,
-    round_id: int,
-    citizen: CriteriaSpec,
-    household: CriteriaSpec | None,
-    citizen_run_id: int,
-    household_run_id: int | None,
-    chunk: int = 2000,
-    progress: Progress | None = None,
-    timings: dict[str, float] | None = None,
-) -> tuple[int, int]:
-    """Score every response of a round into the given runs (bulk, no aggregates).
-
-    Answers are read with ``values_list`` in chunks of responses, scored with compiled
-    plans (the same engine calls as ``scoring.compute.score_response``) and written with
-    ``bulk_create`` in batches. Returns (households, members scored).
-    """
-    timings = timings if timings is not None else {}
-    for key in ("read", "score", "write"):
-        timings.setdefault(key, 0.0)
-    citizen_plan = compile_spec(citizen)
-    household_plan = compile_spec(household) if household is not None else None
-    assessed = frozenset(g.code for g in citizen.target_groups)
-    total = HouseholdResponse.objects.filter(round_id=round_id).count()
-    done = members_scored = 0
-    # Millions of short-lived containers would trigger the cyclic collector over and over
-    # (the rows have no cycles; reference counting frees them).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for responses in _response_chunks(round_id, chunk):
-            households, members = _score_chunk(
-                responses,
-                round_id=round_id,
-                citizen_plan=citizen_plan,
-                household_plan=household_plan,
-                assessed=assessed,
-                citizen_run_id=citizen_run_id,
-                household_run_id=household_run_id,
-                timings=timings,
-            )
-            done += households
-            members_scored += members
-            if progress is not None:
-                progress(done, total)
-    finally:
-        if collecting:
-            gc.enable()
-    return done, members_scored
-
-
-def _score_chunk(
-    responses: list[tuple],
-    *,
-    round_id: int,
-    citizen_plan,
-    household_plan,
-    assessed: frozenset[str],
-    citizen_run_id: int,
-    household_run_id: int | None,
-    timings: dict[str, float],
-) -> tuple[int, int]:
-    """Score one chunk of responses and write its rows; return (households, members)."""
-    started = time.perf_counter()
-    members = _members_of(responses[0][0], responses[-1][0])
-    read_at = time.perf_counter()
-    timings["read"] += read_at - started
-    member_rows: list[MemberScore] = []
-    household_rows: list[HouseholdScore] = []
-    scored_rows: list[ScoredResponse] = []
-    members_scored = 0
-    for response_id, unit_id, status, revision, answers in responses:
-        contexts = []
-        count = 0
-        for member_id, group, sex, age, ethnicity, member_answers in members.get(response_id, ()):
-            profile = MemberProfile(target_group=group, age=age, sex=sex)
-            result = (
-                score_member_with(citizen_plan, profile, member_answers)
-                if group in assessed
-                else None
-            )
-            if result is not None:
-                count += 1
-                member_rows.append(
-                    MemberScore(
-                        **member_score_fields(
-                            run_id=citizen_run_id,
-                            round_id=round_id,
-                            response_id=response_id,
-                            unit_id=unit_id,
-                            status=status,
-                            member_id=member_id,
-                            target_group=group,
-                            sex=sex,
-                            age=age,
-                            ethnicity=ethnicity,
-                            result=result,
-                        )
-                    )
-                )
-            if household_plan is not None:
-                contexts.append(MemberContext.from_result(profile, member_answers, result))
-        scored_rows.append(
-            ScoredResponse(
-                run_id=citizen_run_id,
-                response_id=response_id,
-                unit_id=unit_id,
-                status=status,
-                revision=revision,
-                members=count,
-            )
-        )
-        members_scored += count
-        if household_plan is not None:
-            outcome = score_household_with(household_plan, answers, contexts)
-            household_rows.append(
-                HouseholdScore(
-                    **household_score_fields(
-                        run_id=household_run_id,
-                        round_id=round_id,
-                        response_id=response_id,
-                        unit_id=unit_id,
-                        status=status,
-                        result=outcome,
-                    )
-                )
-            )
-    scored_at = time.perf_counter()
-    timings["score"] += scored_at - read_at
-    MemberScore.objects.bulk_create(member_rows, batch_size=ROW_BATCH)
-    HouseholdScore.objects.bulk_create(household_rows, batch_size=ROW_BATCH)
-    ScoredResponse.objects.bulk_create(scored_rows, batch_size=ROW_BATCH)
-    timings["write"] += time.perf_counter() - scored_at
-    return len(responses), members_scored
-
-
-@transaction.atomic
 def rescore_round(
     *,
     round_: Round,
@@ -508,15 +394,47 @@ def rescore_round(
     user: User | None = None,
     note: str = "",
     progress: Progress | None = None,
+    workers: int | None = None,
+    chunk: int = CHUNK,
 ) -> RescoreResult:
     """Recompute a round as new runs (never touching the existing ones).
 
     ``citizen_set``/``household_set`` default to the round's own versions (a rescore
     after a fix of the scoring code); give another version to see the round under it.
+    Members' target groups are read under the new version through ``GROUP_EQUIVALENTS``.
     The citizen results always feed the household items, so a new citizen version
     gives a new household run too (under the round's household set unless another is
     given). Aggregates are built at the end; everything is one transaction.
+
+    ``workers``: processes that score beside this one, which reads and writes
+    (``scoring.batch``; 0: score here too); by default one per other core.
     """
+    if workers is None:
+        workers = default_workers()
+    with transaction.atomic():
+        return _rescore(
+            round_=round_,
+            citizen_set=citizen_set,
+            household_set=household_set,
+            user=user,
+            note=note,
+            progress=progress,
+            workers=workers,
+            chunk=chunk,
+        )
+
+
+def _rescore(
+    *,
+    round_: Round,
+    citizen_set: CriteriaSet | None,
+    household_set: CriteriaSet | None,
+    user: User | None,
+    note: str,
+    progress: Progress | None,
+    workers: int,
+    chunk: int,
+) -> RescoreResult:
     started = time.perf_counter()
     citizen_set = citizen_set or round_.citizen_set
     household_set = household_set or round_.household_set
@@ -547,15 +465,16 @@ def rescore_round(
             aggregate_params=definitions.aggregate_params(),
         )
     timings: dict[str, float] = {}
-    households, members = score_round_rows(
+    citizen = spec_of(criteria_set=citizen_set)
+    job = Job(
         round_id=round_.pk,
-        citizen=spec_of(criteria_set=citizen_set),
+        citizen=citizen,
         household=spec_of(criteria_set=household_set) if household_set else None,
         citizen_run_id=citizen_run.pk,
         household_run_id=household_run.pk if household_run else None,
-        progress=progress,
-        timings=timings,
+        groups=group_mapping(source=spec_of(criteria_set=round_.citizen_set), target=citizen),
     )
+    households, members = score_round(job=job, workers=workers, progress=progress, timings=timings)
     aggregated = time.perf_counter()
     for run in (citizen_run, household_run):
         if run is not None:

@@ -43,11 +43,21 @@ from criteria.models import CriteriaSet
 from criteria.selectors import find_version, spec_of
 from criteria.spec import CriteriaSpec, Question
 from scoring.aggregates import rebuild_run_aggregates
-from scoring.compute import MemberInput, score_response
+from scoring.bulk import insert_rows
+from scoring.compute import score_response
 from scoring.definitions import current_definitions
 from scoring.engine import MemberProfile, compile_condition, compile_spec, score_member_with
 from scoring.models import HouseholdScore, MemberScore, ScoredResponse, ScoringRun
-from scoring.services import current_runs, household_score_fields, member_score_fields
+from scoring.services import (
+    HOUSEHOLD_SCORE_FIELDS,
+    MEMBER_SCORE_FIELDS,
+    SCORED_RESPONSE_FIELDS,
+    current_runs,
+    group_mapping,
+    household_score_fields,
+    member_inputs,
+    member_score_fields,
+)
 from survey.models import (
     Household,
     HouseholdResponse,
@@ -226,7 +236,7 @@ def _draw(ask: _Ask, quality: float, rng: random.Random, values: Mapping[str, An
         index = round(quality * (len(choices) - 1) + rng.gauss(0, 0.8))
         return choices[min(max(index, 0), len(choices) - 1)]
     if ask.type == "select_multiple":
-        ticked = [c for c in ask.choices if rng.random() < quality**0.8]
+        ticked = [c for c in ask.choices if rng.random() < 0.1 + 0.6 * quality]
         if not ticked:
             return [ask.none_choice] if ask.none_choice else [rng.choice(ask.choices)]
         return ticked
@@ -255,7 +265,9 @@ def _answers(
     for ask in asks:
         if not ask.relevant(values):
             continue
-        value = _draw(ask, quality, rng, values)
+        # Each question gets its own level around the member's: people are uneven.
+        level = min(1.0, max(0.0, quality + rng.gauss(0, 0.18)))
+        value = _draw(ask, level, rng, values)
         answers[ask.code] = value
         values[ask.code] = value
     return answers
@@ -520,6 +532,7 @@ def generate_round(
             spec_of(criteria_set=run.criteria_set),
             household_run,
             spec_of(criteria_set=household_run.criteria_set) if household_run else None,
+            group_mapping(source=citizen, target=spec_of(criteria_set=run.criteria_set)),
         )
         for run, household_run in runs
     ]
@@ -601,7 +614,8 @@ def _make_chunk(
             6 <= m["age"] <= 17 and m["answers"].get("attends_school", "yes") == "yes"
             for m in members
         )
-        household_quality = min(1.0, max(0.0, sum(qualities) / len(qualities) + rng.gauss(0, 0.1)))
+        mean_quality = sum(qualities) / len(qualities)
+        household_quality = min(1.0, max(0.0, mean_quality + rng.gauss(0.1, 0.1)))
         village = f"Tổ dân phố {rng.randint(1, 15)}" if urban else f"Thôn {rng.randint(1, 12)}"
         head = members[0]["full_name"]
         household_code = f"{round_.code}-{unit.code}-{n:06d}"
@@ -657,70 +671,52 @@ def _make_chunk(
         by_response.setdefault(member.response_id, []).append(member)
     member_scores, household_scores, scored = [], [], []
     listed = sum(len(people) for people in people_rows)
-    for run, citizen, household_run, household in specs:
+    for run, citizen, household_run, household, groups in specs:
         for response in responses:
             members = by_response.get(response.pk, [])
+            inputs = member_inputs(members=members, groups=groups)
             result = score_response(
                 citizen=citizen,
                 household=household,
-                members=[
-                    MemberInput(
-                        profile=MemberProfile(target_group=m.target_group, age=m.age, sex=m.sex),
-                        answers=m.answers,
-                    )
-                    for m in members
-                ],
+                members=inputs,
                 household_answers=response.answers,
             )
             assessed = 0
-            for member, outcome in zip(members, result.members, strict=True):
+            for member, scored_as, outcome in zip(members, inputs, result.members, strict=True):
                 if outcome is None:
                     continue
                 assessed += 1
-                member_scores.append(
-                    MemberScore(
-                        **member_score_fields(
-                            run_id=run.pk,
-                            round_id=round_.pk,
-                            response_id=response.pk,
-                            unit_id=unit.key,
-                            status=response.status,
-                            member_id=member.pk,
-                            target_group=member.target_group,
-                            sex=member.sex,
-                            age=member.age,
-                            ethnicity=member.ethnicity,
-                            result=outcome,
-                        )
-                    )
-                )
-            scored.append(
-                ScoredResponse(
-                    run=run,
-                    response=response,
-                    unit=unit,
+                fields = member_score_fields(
+                    run_id=run.pk,
+                    round_id=round_.pk,
+                    response_id=response.pk,
+                    unit_id=unit.key,
                     status=response.status,
-                    revision=response.revision,
-                    members=assessed,
+                    member_id=member.pk,
+                    target_group=scored_as.profile.target_group,
+                    sex=member.sex,
+                    age=member.age,
+                    ethnicity=member.ethnicity,
+                    result=outcome,
                 )
+                member_scores.append(tuple([fields[f] for f in MEMBER_SCORE_FIELDS]))
+            scored.append(
+                (run.pk, response.pk, unit.key, response.status, response.revision, assessed)
             )
             if household_run is not None and result.household is not None:
-                household_scores.append(
-                    HouseholdScore(
-                        **household_score_fields(
-                            run_id=household_run.pk,
-                            round_id=round_.pk,
-                            response_id=response.pk,
-                            unit_id=unit.key,
-                            status=response.status,
-                            result=result.household,
-                        )
-                    )
+                fields = household_score_fields(
+                    run_id=household_run.pk,
+                    round_id=round_.pk,
+                    response_id=response.pk,
+                    unit_id=unit.key,
+                    status=response.status,
+                    result=result.household,
                 )
+                household_scores.append(tuple([fields[f] for f in HOUSEHOLD_SCORE_FIELDS]))
     scored_at = time.perf_counter()
     timings["score"] += scored_at - written
-    MemberScore.objects.bulk_create(member_scores, batch_size=CHUNK)
-    HouseholdScore.objects.bulk_create(household_scores, batch_size=CHUNK)
-    ScoredResponse.objects.bulk_create(scored, batch_size=CHUNK)
+    insert_rows(model=MemberScore, fields=MEMBER_SCORE_FIELDS, rows=member_scores)
+    insert_rows(model=HouseholdScore, fields=HOUSEHOLD_SCORE_FIELDS, rows=household_scores)
+    insert_rows(model=ScoredResponse, fields=SCORED_RESPONSE_FIELDS, rows=scored)
     timings["write"] += time.perf_counter() - scored_at
     return listed

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from criteria.expressions import holds
@@ -24,6 +24,11 @@ from units.text import nfc
 
 REQUIRED_MESSAGE = _("Câu này bắt buộc trả lời.")
 LARGEST_NUMBER = 1_000_000_000
+# Answers to date questions outside these years are typing mistakes (0202, 20211...).
+EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
+DATE_RANGE_MESSAGE = _("Ngày phải từ 01/01/1900 đến 31/12/2100.")
+# The oldest age the database accepts (MemberResponse's member_age_plausible).
+OLDEST_AGE = 130
 
 
 def _label(text: Any, language: str) -> str:
@@ -72,7 +77,16 @@ def _text(question: Question, choices: ChoiceList | None, language: str) -> form
 
 
 def _date(question: Question, choices: ChoiceList | None, language: str) -> forms.Field:
-    return forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    return forms.DateField(
+        required=False,
+        widget=forms.DateInput(
+            attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
+        ),
+        validators=[
+            MinValueValidator(EARLIEST_DATE, message=DATE_RANGE_MESSAGE),
+            MaxValueValidator(LATEST_DATE, message=DATE_RANGE_MESSAGE),
+        ],
+    )
 
 
 FIELD_BUILDERS: dict[str, Callable[[Question, ChoiceList | None, str], forms.Field]] = {
@@ -181,8 +195,14 @@ class MemberForm(forms.Form):
             ("", _("Không thuộc nhóm đánh giá (trẻ nhỏ, người cao tuổi...)")),
             *groups,
         ]
-        self.fields["birth_year"].validators.append(MaxValueValidator(survey_year))
-        self.fields["birth_year"].widget.attrs["max"] = survey_year
+        earliest = max(1900, survey_year - OLDEST_AGE)
+        birth_year = self.fields["birth_year"]
+        birth_year.validators = [
+            *(v for v in birth_year.validators if not isinstance(v, MinValueValidator)),
+            MinValueValidator(earliest),
+            MaxValueValidator(survey_year),
+        ]
+        birth_year.widget.attrs.update({"min": earliest, "max": survey_year})
         self.survey_year = survey_year
         self.group_ages: dict[str, tuple[int | None, int | None]] = {}
 
@@ -196,15 +216,26 @@ class MemberForm(forms.Form):
             low, high = self.group_ages[group]
             age = self.survey_year - year
             if (low is not None and age < low) or (high is not None and age > high):
+                if high is None:
+                    ages = _("từ %(low)s tuổi trở lên") % {"low": low}
+                elif low is None:
+                    ages = _("đến %(high)s tuổi") % {"high": high}
+                else:
+                    ages = _("%(low)s–%(high)s tuổi") % {"low": low, "high": high}
                 self.add_error(
                     "target_group",
-                    _("Tuổi %(age)s không thuộc nhóm này (%(low)s–%(high)s tuổi).")
-                    % {"age": age, "low": low if low is not None else "", "high": high or ""},
+                    _("Tuổi %(age)s không thuộc nhóm này (%(ages)s).") % {"age": age, "ages": ages},
                 )
         return data
 
 
 class BaseMemberFormSet(forms.BaseFormSet):
+    # Django's own wording of these is not translated into Vietnamese.
+    default_error_messages = {
+        "too_few_forms": _("Hộ phải có ít nhất %(num)d thành viên."),
+        "too_many_forms": _("Một phiếu nhập được tối đa %(num)d thành viên."),
+    }
+
     def __init__(self, *args, group_ages=None, **kwargs):
         super().__init__(*args, **kwargs)
         for form in self.forms:
@@ -224,10 +255,15 @@ class BaseMemberFormSet(forms.BaseFormSet):
             raise forms.ValidationError(_("Một hộ chỉ có một chủ hộ."))
 
     def members(self) -> list[dict[str, Any]]:
-        """Return the kept members' data (deleted rows left out), in order."""
+        """Return the kept members' data (deleted rows left out), in order.
+
+        ``row`` is the member's row in the formset: deleted rows stay in it (ticked), so a
+        row keeps its number when another member is deleted, and answers keyed by it stay
+        with their member.
+        """
         return [
-            {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-            for form in self.forms
+            {**{k: v for k, v in form.cleaned_data.items() if k != "DELETE"}, "row": row}
+            for row, form in enumerate(self.forms)
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
 
@@ -257,7 +293,12 @@ def profile_of(member: Mapping[str, Any], *, survey_year: int) -> dict[str, Any]
 
 
 class MemberQuestionsForm(forms.Form):
-    """One step's questions for every member they may apply to (fields ``m<i>-<code>``)."""
+    """One step's questions for every member they may apply to.
+
+    Fields are named ``m<row>-<code>``, ``row`` being the member's row in the members step
+    (its position when the member has none), so answers follow their member when an
+    earlier member is deleted.
+    """
 
     def __init__(
         self,
@@ -283,7 +324,7 @@ class MemberQuestionsForm(forms.Form):
                 if could_be_asked(
                     spec=spec, source=step.source, question=question, profile=profile
                 ):
-                    name = f"m{index}-{question.code}"
+                    name = f"m{member.get('row', index)}-{question.code}"
                     self.fields[name] = build_question_field(
                         question=question, spec=spec, language=language
                     )
@@ -317,7 +358,10 @@ class MemberQuestionsForm(forms.Form):
                 )
                 if not asked:
                     data[name] = None  # an answer to a question not asked never counts
+                    self._errors.pop(name, None)
                     continue
+                if self.has_error(name):
+                    continue  # already refused by the field (not a number...): one message
                 values = member_values(profile=self.profiles[index], answers=answers)
                 problem = check_answer(
                     question=question, value=value, values=values, language=self.language
@@ -355,6 +399,9 @@ class HouseholdQuestionsForm(forms.Form):
             value = data.get(question.code)
             if not holds(question.relevant, answers):
                 data[question.code] = None
+                self._errors.pop(question.code, None)
+                continue
+            if self.has_error(question.code):
                 continue
             problem = check_answer(
                 question=question, value=value, values=answers, language=self.language

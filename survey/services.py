@@ -16,7 +16,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from scoring.services import record_response_scores
@@ -95,12 +95,31 @@ def _search_text(head_name: str, members: Sequence[Mapping[str, Any]]) -> str:
     return "| " + " | ".join(plain_key(n) for n in names) + " |"
 
 
-def _member_rows(response: HouseholdResponse, submission: Submission) -> list[MemberResponse]:
+def _person_ids(members: Sequence[Mapping[str, Any]], known: set[uuid.UUID]) -> list[uuid.UUID]:
+    """Keep a member's person id only if it is one of ``known`` (the corrected response's
+    members) and not used twice; anyone else gets a new one (ids in POST data are not trusted).
+    """
+    ids: list[uuid.UUID] = []
+    for member in members:
+        try:
+            person = uuid.UUID(str(member.get("person_id")))
+        except ValueError:
+            person = None
+        if person not in known or person in ids:
+            person = uuid.uuid4()
+        ids.append(person)
+    return ids
+
+
+def _member_rows(
+    response: HouseholdResponse, submission: Submission, known: set[uuid.UUID] = frozenset()
+) -> list[MemberResponse]:
     year = submission.survey_date.year
+    persons = _person_ids(submission.members, known)
     return [
         MemberResponse(
             response=response,
-            person_id=member.get("person_id") or uuid.uuid4(),
+            person_id=persons[position - 1],
             position=position,
             full_name=member["full_name"],
             sex=member["sex"],
@@ -129,6 +148,10 @@ def submit_draft(*, draft_id: uuid.UUID, user: User, submission: Submission) -> 
         return existing
     draft = Draft.objects.select_for_update().filter(pk=draft_id, owner=user).first()
     if draft is None:
+        # A concurrent submit of this draft may have committed while we waited for its lock.
+        existing = HouseholdResponse.objects.filter(source_draft=draft_id).first()
+        if existing is not None:
+            return existing
         raise SurveyError(_("Không tìm thấy bản nháp này."))
     round_ = draft.round
     _check_unit(user=user, round_=round_, unit_key=submission.unit)
@@ -141,31 +164,56 @@ def submit_draft(*, draft_id: uuid.UUID, user: User, submission: Submission) -> 
     return response
 
 
-def _create_response(*, draft: Draft, user: User, submission: Submission) -> HouseholdResponse:
-    household = Household.objects.create(
+def _new_household(submission: Submission) -> Household:
+    """Return the (unsaved) household a new response starts, with a fresh stable code."""
+    return Household(
         code=f"{submission.unit.split('@')[0]}-{uuid.uuid4().hex[:10].upper()}",
         unit_id=submission.unit,
         village=submission.village,
         address=submission.address,
         head_name=submission.head_name,
     )
+
+
+def _new_response(
+    *,
+    round_: Round,
+    household: Household,
+    user: User,
+    submission: Submission,
+    source: uuid.UUID | None,
+) -> HouseholdResponse:
+    """Return the (unsaved) submitted response of ``submission``; ``source`` is its origin."""
+    return HouseholdResponse(
+        round=round_,
+        household=household,
+        unit_id=submission.unit,
+        village=submission.village,
+        address=submission.address,
+        head_name=submission.head_name,
+        search_text=_search_text(submission.head_name, submission.members),
+        survey_date=submission.survey_date,
+        status=ResponseStatus.SUBMITTED,
+        answers=dict(submission.household_answers),
+        surveyor=user,
+        updated_by=user,
+        source_draft=source,
+    )
+
+
+def _create_response(*, draft: Draft, user: User, submission: Submission) -> HouseholdResponse:
+    household = _new_household(submission)
+    household.save(force_insert=True)
     try:
         with transaction.atomic():
-            response = HouseholdResponse.objects.create(
-                round=draft.round,
+            response = _new_response(
+                round_=draft.round,
                 household=household,
-                unit_id=submission.unit,
-                village=submission.village,
-                address=submission.address,
-                head_name=submission.head_name,
-                search_text=_search_text(submission.head_name, submission.members),
-                survey_date=submission.survey_date,
-                status=ResponseStatus.SUBMITTED,
-                answers=dict(submission.household_answers),
-                surveyor=user,
-                updated_by=user,
-                source_draft=draft.pk,
+                user=user,
+                submission=submission,
+                source=draft.pk,
             )
+            response.save(force_insert=True)
     except IntegrityError as exc:  # a concurrent submit of the same draft won the race
         raise SurveyError(_("Phiếu này vừa được gửi.")) from exc
     MemberResponse.objects.bulk_create(_member_rows(response, submission))
@@ -208,7 +256,7 @@ def _apply_correction(*, draft: Draft, user: User, submission: Submission) -> Ho
     if response.revision != draft.base_revision:
         last = response.changes.order_by("-revision").select_related("changed_by").first()
         who = last.changed_by if last else response.updated_by
-        when = formats.date_format(response.updated_at, "d/m/Y H:i")
+        when = formats.date_format(timezone.localtime(response.updated_at), "d/m/Y H:i")
         raise EditConflict(
             _(
                 "%(who)s đã sửa phiếu này lúc %(when)s, sau khi bạn mở nó. "
@@ -219,6 +267,7 @@ def _apply_correction(*, draft: Draft, user: User, submission: Submission) -> Ho
     if response.status == ResponseStatus.APPROVED:
         raise SurveyError(_("Phiếu đã được phê duyệt, không thể sửa."))
     before = _snapshot(response)
+    known = set(response.members.values_list("person_id", flat=True))
     kept = {
         str(m.person_id): {k: v for k, v in m.answers.items() if k in submission.kept_answers}
         for m in response.members.all()
@@ -247,7 +296,7 @@ def _apply_correction(*, draft: Draft, user: User, submission: Submission) -> Ho
     response.updated_by = user
     response.save()
     response.members.all().delete()
-    MemberResponse.objects.bulk_create(_member_rows(response, submission))
+    MemberResponse.objects.bulk_create(_member_rows(response, submission, known))
     changes = _differences(before, _snapshot(response))
     ResponseChange.objects.create(
         response=response, revision=response.revision, changed_by=user, changes=changes

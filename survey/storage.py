@@ -30,6 +30,13 @@ class DraftStorage(BaseStorage):
         if not self.data:
             self.init_data()
         self.submitted = False
+        self.kept = False  # a refused submit: the draft stays as it was
+
+    def reset(self):
+        # formtools resets the storage after done(), whatever done() returned; a refused
+        # submit (conflict, approval meanwhile) must not wipe what the surveyor typed.
+        if not self.kept:
+            super().reset()
 
     def update_response(self, response):
         super().update_response(response)

@@ -16,3 +16,14 @@ urlpatterns = [
     path("responses/<int:pk>/", views.response_detail, name="response"),
     path("responses/<int:pk>/edit/", views.edit_response, name="edit"),
 ]
+
+from survey import import_views  # noqa: E402
+
+urlpatterns += [
+    path("rounds/<slug:code>/import/", import_views.import_page, name="import"),
+    path(
+        "rounds/<slug:code>/entry-template.xlsx",
+        import_views.entry_template,
+        name="entry_template",
+    ),
+]

@@ -199,6 +199,9 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
     def process_step(self, form):
         if self.steps.current == HOUSEHOLD and form.is_valid():
             self._warn_duplicates(form)
+        # The step's data is about to change: members read earlier in this request are stale
+        # (the next step must be chosen from the members just posted).
+        self.__dict__.pop("_members", None)
         return super().process_step(form)
 
     def _warn_duplicates(self, form) -> None:
@@ -314,9 +317,11 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
             )
         except EditConflict as exc:
             messages.error(self.request, str(exc))
+            self.storage.kept = True
             return redirect("survey:response", pk=self.storage.draft.response_id)
         except SurveyError as exc:
             messages.error(self.request, str(exc))
+            self.storage.kept = True
             return redirect(self.get_step_url(REVIEW))
         self.storage.submitted = True
         messages.success(

@@ -25,7 +25,8 @@ class ImportRefused(Exception):
 
     def __init__(self, problems: Sequence[Problem]):
         self.problems: list[Problem] = list(problems)
-        super().__init__(f"{len(self.problems)} problem(s): " + "; ".join(map(str, self.problems[:5])))
+        shown = "; ".join(map(str, self.problems[:5]))
+        super().__init__(f"{len(self.problems)} problem(s): {shown}")
 
 
 def file_problem(vi: str, en: str) -> Problem:
@@ -38,17 +39,19 @@ def refusal_from(error: CriteriaImportError) -> ImportRefused:
     return ImportRefused(error.problems)
 
 
-def bilingual(message: object | Callable[[], object]) -> tuple[str, str]:
+def bilingual(message: object | Callable[[], object], english: str = "") -> tuple[str, str]:
     """Return a translatable message in Vietnamese and in English.
 
     ``message`` is a lazy translation, or a callable that builds the message with
-    ``gettext`` (and formatting) in the active language.
+    ``gettext`` (and formatting) in the active language. ``english`` stands in while the
+    catalogue has no English for it (the web form's own messages are translated there).
     """
     texts = []
     for language in ("vi", "en"):
         with translation.override(language):
             texts.append(str(message() if callable(message) else message))
-    return texts[0], texts[1]
+    vi, en = texts
+    return vi, (english if english and en == vi else en)
 
 
 def in_reading_order(problems: Iterable[Problem], sheet_order: Sequence[str]) -> list[Problem]:

@@ -23,9 +23,7 @@ def changed(differences: list[Difference], section: str, key: str) -> list[tuple
 
 
 def test_cdht_v1_to_v2_names_the_groups_added_and_removed():
-    differences = diff_specs(
-        old=shipped_spec("cdht-2020.yaml"), new=shipped_spec("cdht-2023.yaml")
-    )
+    differences = diff_specs(old=shipped_spec("cdht-2020.yaml"), new=shipped_spec("cdht-2023.yaml"))
     assert keyed(differences, "target_groups") == [
         ("can_bo", "removed"),
         ("can_bo_dn", "added"),
@@ -46,9 +44,7 @@ def test_cdht_v1_to_v2_names_the_groups_added_and_removed():
 
 
 def test_cdht_v1_to_v2_keeps_the_thresholds_and_the_criteria():
-    differences = diff_specs(
-        old=shipped_spec("cdht-2020.yaml"), new=shipped_spec("cdht-2023.yaml")
-    )
+    differences = diff_specs(old=shipped_spec("cdht-2020.yaml"), new=shipped_spec("cdht-2023.yaml"))
     assert [d for d in differences if d.section in ("recognition", "criteria")] == []
     v1, v2 = shipped_spec("cdht-2020.yaml"), shipped_spec("cdht-2023.yaml")
     assert changed(differences, "set", "") == [
@@ -56,18 +52,22 @@ def test_cdht_v1_to_v2_keeps_the_thresholds_and_the_criteria():
         ("description.vi", v1.description.vi, v2.description.vi),
         ("legal_basis", v1.legal_basis, v2.legal_basis),
         ("local_choices", list(v1.local_choices), list(v2.local_choices)),
-        ("title.en", "Learning Citizen (Yên Bái pilot 2020–2021)",
-         "Learning Citizen (national criteria, four target groups)"),
-        ("title.vi", "Công dân học tập (thí điểm Yên Bái 2020–2021)",
-         "Công dân học tập (bộ tiêu chí quốc gia, bốn nhóm đối tượng)"),
+        (
+            "title.en",
+            "Learning Citizen (Yên Bái pilot 2020–2021)",
+            "Learning Citizen (national criteria, four target groups)",
+        ),
+        (
+            "title.vi",
+            "Công dân học tập (thí điểm Yên Bái 2020–2021)",
+            "Công dân học tập (bộ tiêu chí quốc gia, bốn nhóm đối tượng)",
+        ),
         ("valid_from", "2020-06-01", "2023-10-25"),
-    ]  # fmt: skip
+    ]
 
 
 def test_cdht_v1_to_v2_lists_question_rule_and_group_changes():
-    differences = diff_specs(
-        old=shipped_spec("cdht-2020.yaml"), new=shipped_spec("cdht-2023.yaml")
-    )
+    differences = diff_specs(old=shipped_spec("cdht-2020.yaml"), new=shipped_spec("cdht-2023.yaml"))
     assert [k for k in keyed(differences, "questions") if k[1] != "changed"] == [
         ("farming_improvements", "removed"),
         ("plan_made_with", "added"),
@@ -80,7 +80,9 @@ def test_cdht_v1_to_v2_lists_question_rule_and_group_changes():
         ("public_services", "added"),
         ("school_level", "added"),
     ]
-    assert changed(differences, "indicators", "CD06") == [("target_groups", ["can_bo"], ["can_bo_dn"])]
+    assert changed(differences, "indicators", "CD06") == [
+        ("target_groups", ["can_bo"], ["can_bo_dn"])
+    ]
     assert [c for c in changed(differences, "indicators", "CD07") if c[0] == "target_groups"] == [
         ("target_groups", [], ["cu_dan", "nguoi_lao_dong", "can_bo_dn"])
     ]
@@ -154,3 +156,18 @@ def test_stored_versions_compare_like_the_files(shipped):
         new=load_spec(criteria_set=shipped["CDHT", 2]),
     )
     assert stored == from_files
+
+
+def test_a_changed_local_choice_is_listed():
+    old = shipped_spec("gdht-2015.yaml")
+    new = replace(old, local_choices=(*old.local_choices, "GD10: thêm mức [giả định]"))
+    assert diff_specs(old=old, new=new) == [
+        Difference(
+            "set",
+            "",
+            "changed",
+            "local_choices",
+            list(old.local_choices),
+            [*old.local_choices, "GD10: thêm mức [giả định]"],
+        )
+    ]

@@ -23,7 +23,7 @@ from criteria.services import (
     retire,
     save_spec,
 )
-from criteria.spec import Label, Rule
+from criteria.spec import Label, Level, Rule
 from criteria.validation import Problem
 from tests.criteria.conftest import build_citizen_spec, build_household_spec
 from tests.criteria_db.conftest import SHIPPED_DIR, SHIPPED_FILES, counts, shipped_spec, snapshot
@@ -80,7 +80,12 @@ def test_points_come_back_in_the_order_of_the_choices(db):
     spec = shipped_spec("cdht-2020.yaml")
     loaded = load_spec(criteria_set=save_spec(spec=spec))
     cd02 = next(i for i in loaded.indicators if i.code == "CD02")
-    assert list(cd02.rules[0].params["points"]) == ["none", "informal", "written", "written_followed"]
+    assert list(cd02.rules[0].params["points"]) == [
+        "none",
+        "informal",
+        "written",
+        "written_followed",
+    ]
     cd01 = next(i for i in loaded.indicators if i.code == "CD01")
     assert list(cd01.rules[0].params["points"]) == [
         "books",
@@ -120,6 +125,64 @@ def test_an_invalid_spec_is_refused_and_nothing_is_written(db):
             "của tiêu chí",
             "The indicators of criterion “II” add up to 22 points, not its maximum 20",
         ),
+    ]
+    assert counts() == EMPTY
+
+
+def test_numbers_finer_than_the_database_keeps_are_refused(db):
+    # The columns keep 2 decimals (the share 3): 40.125 would become 40.12 on SQLite and
+    # 40.13 on PostgreSQL, so the stored set would differ from the file.
+    spec = build_citizen_spec()
+    level = replace(spec.recognition.levels[0], min_total=45.555)
+    fine = replace(
+        spec,
+        recognition=replace(
+            spec.recognition,
+            min_total=40.125,
+            min_indicator=5.5,  # one decimal: fine
+            min_criterion_share=0.6667,
+            levels=(level,),
+        ),
+    )
+    with pytest.raises(CriteriaSetInvalid) as caught:
+        save_spec(spec=fine)
+    assert [(p.column, p.vi, p.en) for p in caught.value.problems] == [
+        (
+            "recognition.min_total",
+            "Số 40,125 có quá 2 chữ số thập phân",
+            "The number 40.125 has more than 2 decimal places",
+        ),
+        (
+            "recognition.min_criterion_share",
+            "Số 0,6667 có quá 3 chữ số thập phân",
+            "The number 0.6667 has more than 3 decimal places",
+        ),
+        (
+            "recognition.levels[tieu_bieu].min_total",
+            "Số 45,555 có quá 2 chữ số thập phân",
+            "The number 45.555 has more than 2 decimal places",
+        ),
+    ]
+    assert counts() == EMPTY
+
+
+def test_points_of_100000_or_more_are_refused(db):
+    spec = build_household_spec()
+    huge = replace(
+        spec,
+        recognition=replace(
+            spec.recognition,
+            levels=(Level("vang", Label("Vàng", "Gold"), 100000.0, None, True),),
+        ),
+    )
+    with pytest.raises(CriteriaSetInvalid) as caught:
+        save_spec(spec=huge)
+    assert [(p.column, p.vi) for p in caught.value.problems] == [
+        (
+            "recognition.levels[vang].min_total",
+            "Ngưỡng 100000 điểm vượt tổng điểm 30 của bộ tiêu chí",
+        ),
+        ("recognition.levels[vang].min_total", "Số 100000 quá lớn; phải nhỏ hơn 100000"),
     ]
     assert counts() == EMPTY
 
@@ -307,9 +370,7 @@ def test_publish_refuses_a_draft_that_does_not_validate(db):
             "Rule type “bands” works on integer, decimal questions; “sessions” is a text question",
         )
     ]
-    assert caught.value.problems[0].location("vi") == (
-        "Mục 'indicators[CD03].rules[1].question'"
-    )
+    assert caught.value.problems[0].location("vi") == ("Mục 'indicators[CD03].rules[1].question'")
     draft.refresh_from_db()
     assert draft.status == "draft"
     assert draft.published_at is None

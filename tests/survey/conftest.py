@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.conf import settings
 
 from criteria.selectors import find_version
+from criteria.services import save_spec
+from criteria.yaml_io import read_yaml
 from survey.models import Round
 from survey.services import create_round
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
@@ -16,9 +19,18 @@ from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 CUONG_THINH = "04522@2020-02-01"
 
 
+@functools.cache
+def shipped_specs() -> tuple:
+    """The shipped sets, read once per test session (reading is most of installing)."""
+    directory = settings.BASE_DIR / "fixtures" / "criteria"
+    return tuple(read_yaml(path) for path in sorted(directory.glob("*.yaml")))
+
+
 @pytest.fixture
 def pilot_sets(units) -> None:
-    call_command("install_criteria_sets", verbosity=0)
+    """What ``manage.py install_criteria_sets`` installs: save_spec of every shipped set."""
+    for spec in shipped_specs():
+        save_spec(spec=spec)
 
 
 @pytest.fixture

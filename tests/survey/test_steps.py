@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from criteria.spec import (
-    Criterion,
     CriteriaSpec,
+    Criterion,
     Indicator,
     Label,
     Question,
@@ -115,8 +115,13 @@ def test_cdht_v1_with_gdht_v1_gives_eight_steps_with_these_questions():
             "household_questions",
             "household_questions",
             "household",
-            ["reading_materials", "internet_access", "learning_devices", "study_place"]
-            + ["life_improved"],
+            [
+                "reading_materials",
+                "internet_access",
+                "learning_devices",
+                "study_place",
+                "life_improved",
+            ],
         ),
         ("review", "review", "", []),
     ]

@@ -14,7 +14,6 @@ from tests.survey.conftest import (
     questions_post,
 )
 
-
 C1 = {"info_sources", "learning_plan", "community_sessions_12m", "community_venues"}
 C1 |= {"encourages_learning"}
 C2 = {"digital_skills", "numeracy", "work_improvement", "checks_before_sharing", "weighs_options"}
@@ -82,4 +81,3 @@ def test_a_household_goes_through_every_step(surveyor_client, round_):
     assert final.url == f"/survey/responses/{saved.pk}/"
     assert saved.members.count() == 4
     assert not Draft.objects.exists()
-

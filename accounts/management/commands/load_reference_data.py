@@ -5,10 +5,13 @@ from accounts.services import ensure_roles
 
 
 class Command(BaseCommand):
-    help = "Load the pilot units, the role groups and the shipped criteria sets (idempotent)."
+    help = "Load the pilot units, roles, shipped criteria sets and national targets (idempotent)."
 
     def handle(self, *args, **options):
         call_command("loaddata", "admin_units", verbosity=0)
         ensure_roles()
         call_command("install_criteria_sets", stdout=self.stdout)
-        self.stdout.write("Reference data loaded: administrative units, roles, criteria sets.")
+        call_command("install_targets", stdout=self.stdout)
+        self.stdout.write(
+            "Reference data loaded: administrative units, roles, criteria sets, national targets."
+        )

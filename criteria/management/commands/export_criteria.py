@@ -10,6 +10,12 @@ from criteria.services import load_spec
 class Command(BaseCommand):
     help = "Export a criteria set version as a workbook (xlsx), YAML or a plain XLSForm."
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # "--version V" names the set's version; it replaces Django's own --version option,
+        # which would otherwise clash with it and stop the command from starting.
+        kwargs.setdefault("conflict_handler", "resolve")
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("code")
         parser.add_argument("--version", dest="set_version", type=int)

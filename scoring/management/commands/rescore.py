@@ -21,6 +21,12 @@ class Command(BaseCommand):
             "--household-criteria", metavar="CODE:VERSION", help="household set (default: own)"
         )
         parser.add_argument("--note", default="")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            help="processes that score beside the one that reads and writes "
+            "(default: one per other core; 0: none)",
+        )
 
     def handle(self, *args, **options):
         round_ = Round.objects.filter(code=options["round_code"]).first()
@@ -39,6 +45,7 @@ class Command(BaseCommand):
                 household_set=household,
                 note=options["note"],
                 progress=ProgressBar(self.stdout, "rescore"),
+                workers=options["workers"],
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc

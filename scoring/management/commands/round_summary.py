@@ -26,6 +26,21 @@ TABLE_COLUMNS = [
 ]
 
 
+def _records(frame) -> list[dict]:
+    """Rows with plain Python values (floats keep every digit; NaN becomes null)."""
+    return [
+        {
+            key: None
+            if value is None or (isinstance(value, float) and value != value)
+            else value.item()
+            if hasattr(value, "item")
+            else value
+            for key, value in row.items()
+        }
+        for row in frame.astype(object).to_dict("records")
+    ]
+
+
 def _cell(value, pattern: str) -> str:
     if value is None or value != value:  # None or NaN
         return "—"
@@ -96,12 +111,10 @@ class Command(BaseCommand):
                 "level": summary.level,
                 "hierarchy": summary.hierarchy,
                 "statuses": list(summary.statuses),
-                "areas": json.loads(frame.to_json(orient="records")),
+                "areas": _records(frame),
             }
             if summary.breakdown != "none":
-                payload["breakdown"] = json.loads(
-                    summary.breakdown_frame().to_json(orient="records")
-                )
+                payload["breakdown"] = _records(summary.breakdown_frame())
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
             return
         rows = [[label for _, label, _ in TABLE_COLUMNS]]

@@ -1,0 +1,304 @@
+"""Score a whole round into given runs, in chunks of responses, on one or several cores.
+
+The calling process reads the round in chunks of responses (ranges of ids) with
+``values_list`` — the answers as JSON text — and writes the score rows with
+``scoring.bulk.insert_rows``; scoring runs in ``score_chunk``: the answers are decoded
+and scored with compiled plans, the same engine calls as
+``scoring.compute.score_response`` (``score_member_with`` for each member the citizen
+set assesses, then ``score_household_with`` over ``MemberContext.from_result``).
+No aggregates: the caller rebuilds them.
+
+With ``workers`` ≥ 1 (where ``fork`` exists), ``score_chunk`` runs in that many worker
+processes while the calling process reads the next chunks and writes the finished
+ones, so JSON decoding and scoring overlap the database work on another core. All
+database work stays in the calling process and its transaction; workers touch no
+database. ``workers=0`` scores in the calling process.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import multiprocessing
+import os
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
+from criteria.spec import CriteriaSpec
+from scoring.bulk import insert_rows, json_text
+from scoring.compute import age_band
+from scoring.engine import (
+    MISSING,
+    NOT_APPLICABLE,
+    MemberContext,
+    MemberProfile,
+    compile_spec,
+    score_household_with,
+    score_member_with,
+)
+from scoring.models import MAX_INDICATORS, HouseholdScore, MemberScore, ScoredResponse
+from survey.models import HouseholdResponse, MemberResponse
+
+Progress = Callable[[int, int], None]
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Job:
+    round_id: int
+    citizen: CriteriaSpec
+    household: CriteriaSpec | None
+    citizen_run_id: int
+    household_run_id: int | None
+    groups: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class RawChunk:
+    """A chunk as read: responses (id, unit, status, revision, answers JSON) and their
+    members (response id, id, target group, sex, age, ethnicity, answers JSON) in order."""
+
+    responses: list[tuple]
+    members: list[tuple]
+
+
+@dataclass
+class ChunkResult:
+    member_rows: list[tuple]
+    household_rows: list[tuple]
+    scored_rows: list[tuple]
+    households: int
+    members: int
+    score: float
+
+
+def read_chunk(round_id: int, first_id: int, last_id: int) -> RawChunk:
+    raw = Cast("answers", output_field=TextField())
+    responses = list(
+        HouseholdResponse.objects.filter(round_id=round_id, id__gte=first_id, id__lte=last_id)
+        .annotate(raw_answers=raw)
+        .order_by("id")
+        .values_list("id", "unit_id", "status", "revision", "raw_answers")
+    )
+    members = list(
+        MemberResponse.objects.filter(response_id__gte=first_id, response_id__lte=last_id)
+        .annotate(raw_answers=raw)
+        .order_by("response_id", "position")
+        .values_list("response_id", "id", "target_group", "sex", "age", "ethnicity", "raw_answers")
+    )
+    return RawChunk(responses=responses, members=members)
+
+
+_AGE_BANDS = tuple(age_band(age) for age in range(131))
+_NA, _MISSING = NOT_APPLICABLE, MISSING
+
+
+def _result_values(result, width: int) -> tuple:
+    """(total, recognised, complete, level, reasons_vi, reasons_en, na_mask, missing_mask,
+    p01..p16) of a result, as ``scoring.compute.indicator_columns`` and the score rows
+    store them (JSON as text)."""
+    points = [None] * width
+    na_mask = missing_mask = 0
+    for index, indicator in enumerate(result.indicators):
+        status = indicator.status
+        if status is _NA or status == _NA:
+            na_mask |= 1 << index
+        elif status is _MISSING or status == _MISSING:
+            missing_mask |= 1 << index
+        else:
+            points[index] = indicator.points
+    return (
+        result.total,
+        result.recognised,
+        result.complete,
+        result.level or "",
+        json_text(result.reasons_vi),
+        json_text(result.reasons_en),
+        na_mask,
+        missing_mask,
+        *points,
+    )
+
+
+def score_chunk(job: Job, chunk: RawChunk) -> ChunkResult:
+    """Decode and score one chunk; return the score rows (tuples in the order of
+    ``scoring.services.MEMBER_SCORE_FIELDS`` and ``HOUSEHOLD_SCORE_FIELDS``)."""
+    started = time.perf_counter()
+    loads = json.loads
+    members: dict[int, list[tuple]] = {}
+    for row in chunk.members:
+        members.setdefault(row[0], []).append(row[1:])
+    citizen_plan = compile_spec(job.citizen)
+    household_plan = compile_spec(job.household) if job.household is not None else None
+    assessed = frozenset(g.code for g in job.citizen.target_groups)
+    groups = job.groups
+    member_rows: list[tuple] = []
+    household_rows: list[tuple] = []
+    scored_rows: list[tuple] = []
+    members_scored = 0
+    for response_id, unit_id, status, revision, answers in chunk.responses:
+        contexts = []
+        count = 0
+        for member_id, group, sex, age, ethnicity, member_answers in members.get(response_id, ()):
+            member_answers = loads(member_answers) if member_answers else {}
+            group = groups.get(group, group)
+            profile = MemberProfile(target_group=group, age=age, sex=sex)
+            result = (
+                score_member_with(citizen_plan, profile, member_answers)
+                if group in assessed
+                else None
+            )
+            if result is not None:
+                count += 1
+                member_rows.append(
+                    (
+                        job.citizen_run_id,
+                        job.round_id,
+                        response_id,
+                        unit_id,
+                        status,
+                        member_id,
+                        group,
+                        sex,
+                        age,
+                        _AGE_BANDS[age] if age < len(_AGE_BANDS) else age_band(age),
+                        ethnicity,
+                        *_result_values(result, MAX_INDICATORS),
+                    )
+                )
+            if household_plan is not None:
+                contexts.append(MemberContext.from_result(profile, member_answers, result))
+        scored_rows.append((job.citizen_run_id, response_id, unit_id, status, revision, count))
+        members_scored += count
+        if household_plan is not None:
+            outcome = score_household_with(
+                household_plan, loads(answers) if answers else {}, contexts
+            )
+            household_rows.append(
+                (
+                    job.household_run_id,
+                    job.round_id,
+                    response_id,
+                    unit_id,
+                    status,
+                    *_result_values(outcome, MAX_INDICATORS),
+                )
+            )
+    return ChunkResult(
+        member_rows=member_rows,
+        household_rows=household_rows,
+        scored_rows=scored_rows,
+        households=len(chunk.responses),
+        members=members_scored,
+        score=time.perf_counter() - started,
+    )
+
+
+def _write(result: ChunkResult) -> None:
+    from scoring.services import HOUSEHOLD_SCORE_FIELDS, MEMBER_SCORE_FIELDS, SCORED_RESPONSE_FIELDS
+
+    insert_rows(
+        model=MemberScore, fields=MEMBER_SCORE_FIELDS, rows=result.member_rows, json_encoded=True
+    )
+    insert_rows(
+        model=HouseholdScore,
+        fields=HOUSEHOLD_SCORE_FIELDS,
+        rows=result.household_rows,
+        json_encoded=True,
+    )
+    insert_rows(model=ScoredResponse, fields=SCORED_RESPONSE_FIELDS, rows=result.scored_rows)
+
+
+_JOB: Job | None = None
+
+
+def _worker_start() -> None:
+    gc.disable()  # see score_round
+
+
+def _worker_score(chunk: RawChunk) -> ChunkResult:
+    return score_chunk(_JOB, chunk)
+
+
+def score_round(
+    *,
+    job: Job,
+    chunk: int = CHUNK,
+    workers: int = 0,
+    progress: Progress | None = None,
+    timings: dict[str, float] | None = None,
+) -> tuple[int, int]:
+    """Score every response of the job's round into its runs; return (households, members).
+
+    ``timings`` gets "read" and "write" (this process), "score" (summed over the
+    workers) and "wall".
+    """
+    global _JOB
+    timings = timings if timings is not None else {}
+    for key in ("read", "score", "write"):
+        timings.setdefault(key, 0.0)
+    started = time.perf_counter()
+    ids = list(
+        HouseholdResponse.objects.filter(round_id=job.round_id)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    bounds = [(ids[n], ids[min(n + chunk, len(ids)) - 1]) for n in range(0, len(ids), chunk)]
+    done = members = 0
+
+    def read(first: int, last: int) -> RawChunk:
+        began = time.perf_counter()
+        raw = read_chunk(job.round_id, first, last)
+        timings["read"] += time.perf_counter() - began
+        return raw
+
+    def take(result: ChunkResult) -> None:
+        nonlocal done, members
+        began = time.perf_counter()
+        _write(result)
+        timings["write"] += time.perf_counter() - began
+        timings["score"] += result.score
+        done += result.households
+        members += result.members
+        if progress is not None:
+            progress(done, len(ids))
+
+    # Millions of short-lived containers would trigger the cyclic collector over and over
+    # (the rows have no cycles; reference counting frees them).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        parallel = workers >= 1 and len(bounds) > 1
+        if parallel and "fork" in multiprocessing.get_all_start_methods():
+            _JOB = job
+            compile_spec(job.citizen)  # compiled once here, inherited by the workers
+            if job.household is not None:
+                compile_spec(job.household)
+            context = multiprocessing.get_context("fork")
+            with context.Pool(processes=workers, initializer=_worker_start) as pool:
+                pending: deque = deque()
+                for first, last in bounds:
+                    pending.append(pool.apply_async(_worker_score, (read(first, last),)))
+                    while len(pending) > workers + 1 or (pending and pending[0].ready()):
+                        take(pending.popleft().get())
+                while pending:
+                    take(pending.popleft().get())
+            _JOB = None
+        else:
+            for first, last in bounds:
+                take(score_chunk(job, read(first, last)))
+    finally:
+        if collecting:
+            gc.enable()
+    timings["wall"] = time.perf_counter() - started
+    return done, members
+
+
+def default_workers() -> int:
+    """One scoring process per core but the one that reads and writes (at most 4)."""
+    return max(0, min((os.cpu_count() or 1) - 1, 4))

@@ -1,0 +1,23 @@
+"""Household responses from files: the paper data-entry workbook, KoboToolbox and ODK Central.
+
+For communes that survey on paper or offline. One pipeline, all or nothing:
+
+1. ``files``: refuse what is not a safe ``.xlsx`` or ODK ``.zip`` (size, signature,
+   damage, decompression bombs, XML entities: ``criteria.xlsx_safety``), then read
+   every sheet as text with python-calamine; formula cells are found and never
+   evaluated.
+2. ``paper`` / ``submissions``: link members to households (household key; Kobo's
+   ``_index``/``_parent_index``; ODK's ``KEY``/``PARENT_KEY``) and map columns to
+   fields (``Label [code]`` headers; the field form's names, group paths and all).
+3. ``checks`` (pure): every household through the web form's own rules, into
+   ``survey.services.Submission`` objects, collecting every problem with its sheet,
+   row and column (``criteria.validation.Problem``, Vietnamese and English).
+4. ``service.import_responses``: the one transactional service: households already
+   in the round, then ``writer`` (rows as the web form builds them) and ``scores``
+   (as ``record_response_scores`` scores them); corrections go through the web
+   form's correction path. Nothing is written unless the whole file is valid.
+
+``template`` writes the blank data-entry workbook of a round (``layout`` holds its
+columns, shared with the reader). Pages: ``survey.import_views``; commands:
+``entry_template`` and ``import_responses``.
+"""
