@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,10 @@ from django.core.management.base import CommandError
 from units.models import AdminUnit, UnitChange
 from units.services import UnitDataError, build_unit_fixture, read_unit_csvs
 
-DOMAIN_DIR = settings.BASE_DIR.parent / "shared" / "domain"
+# The domain reference lies beside the checkout; CI's clean clone may be elsewhere.
+DOMAIN_DIR = Path(
+    os.environ.get("CDHT_DOMAIN_DIR") or settings.BASE_DIR.parent / "shared" / "domain"
+)
 FIXTURE = settings.BASE_DIR / "fixtures" / "admin_units.json"
 
 UNITS_HEADER = "key,code,name,level,type,parent,valid_from,valid_to"
