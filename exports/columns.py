@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from exports.content import SummaryRow
 from scoring.aggregation import AreaFigures, IndicatorFigure
@@ -183,10 +184,10 @@ def breakdown_columns() -> list[Column]:
 
 
 DIMENSION_LABELS = {
-    "target_group": "Nhóm đối tượng",
-    "sex": "Giới tính",
-    "age_band": "Nhóm tuổi",
-    "ethnicity": "Dân tộc",
+    "target_group": gettext_noop("Nhóm đối tượng"),
+    "sex": gettext_noop("Giới tính"),
+    "age_band": gettext_noop("Nhóm tuổi"),
+    "ethnicity": gettext_noop("Dân tộc"),
 }
 
 

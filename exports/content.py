@@ -16,6 +16,7 @@ from datetime import datetime
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.selectors import sees_everything, visible_units
 from criteria.selectors import spec_of
@@ -235,13 +236,17 @@ def _summary_rows(main: RoundSummary, options: ExportOptions, summary) -> list[S
 
 
 STATUS_TEXT = {
-    tuple(sorted(COUNTED_STATUSES)): "Đã gửi, đã kiểm tra và đã phê duyệt",
-    APPROVED_ONLY: "Chỉ phiếu đã phê duyệt",
+    tuple(sorted(COUNTED_STATUSES)): gettext_noop("Đã gửi, đã kiểm tra và đã phê duyệt"),
+    APPROVED_ONLY: gettext_noop("Chỉ phiếu đã phê duyệt"),
 }
-LEVEL_TEXT = {"commune": "Xã/phường", "district": "Huyện/thành phố", "province": "Tỉnh"}
+LEVEL_TEXT = {
+    "commune": gettext_noop("Xã/phường"),
+    "district": gettext_noop("Huyện/thành phố"),
+    "province": gettext_noop("Tỉnh"),
+}
 HIERARCHY_TEXT = {
-    "round": "Đơn vị hành chính lúc khảo sát",
-    "2025": "Đơn vị hành chính từ 01/07/2025",
+    "round": gettext_noop("Đơn vị hành chính lúc khảo sát"),
+    "2025": gettext_noop("Đơn vị hành chính từ 01/07/2025"),
 }
 
 

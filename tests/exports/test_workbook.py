@@ -170,4 +170,6 @@ def test_english_headers(report_round, tmp_path):
         export_round(round_=report_round, options=ExportOptions(), user=None, target=path)
     sheets = read_sheets(path)
     assert "Summary" in sheets
-    assert sheets["Summary"][0][:3] == ["Level", "Code", "Unit"]
+    assert sheets["Summary"][0][:3] == ["Level", "Code", "Units"]
+    assert sheets["Summary"][1][0] == "Commune/ward"
+    assert sheets["About"][2][0] == "Survey round"
