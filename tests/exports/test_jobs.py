@@ -19,6 +19,9 @@ DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUE
 DEAD_WORKER = f"{socket.gethostname()}:999999999"  # no such process
 
 
+# The worker closes and reopens database connections between tasks, as in production, so
+# these tests run outside the test transaction.
+@pytest.mark.django_db(transaction=True)
 def test_job_goes_through_the_queue_table_and_the_worker_runs_it(settings, make_user, report_round):
     settings.TASKS = DATABASE_QUEUE
     user = make_user(PROVINCE_STAFF)
@@ -35,6 +38,7 @@ def test_job_goes_through_the_queue_table_and_the_worker_runs_it(settings, make_
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
+@pytest.mark.django_db(transaction=True)
 def test_interrupted_job_is_requeued_on_worker_start(settings, make_user, report_round):
     settings.TASKS = DATABASE_QUEUE
     user = make_user(PROVINCE_STAFF)
