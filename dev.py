@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -65,7 +66,41 @@ def run(argv: list[str]) -> None:
     _run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
     _run(PYTHON, "manage.py", "setup_demo", env=env)
     address = argv[0] if argv else "127.0.0.1:8000"
-    os.execve(PYTHON, [str(PYTHON), "manage.py", "runserver", address], env)
+    # The background worker (exports) runs beside the web server and stops with it. Each
+    # runs in its own process group: their autoreloaders start children, and stopping the
+    # group stops those too.
+    group = {"start_new_session": True} if os.name == "posix" else {}
+    worker = subprocess.Popen(
+        [str(PYTHON), "manage.py", "export_worker"], cwd=ROOT, env=env, **group
+    )
+    server = subprocess.Popen(
+        [str(PYTHON), "manage.py", "runserver", address], cwd=ROOT, env=env, **group
+    )
+    # A TERM to this script stops both, as Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    code = 0
+    try:
+        code = server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in (server, worker):
+            _stop(process)
+    sys.exit(code)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stop a process and the children it started; kill it if it has not ended in 30 s."""
+    if process.poll() is not None:
+        return
+    if os.name == "posix":
+        os.killpg(process.pid, signal.SIGTERM)
+    else:
+        process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def install(argv: list[str]) -> None:

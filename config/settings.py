@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "scoring",
     "operations",
     "audit",
+    "django_tasks",
+    "django_tasks_db",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +214,16 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
+# Background jobs (exports): django-tasks with its database backend, so the queue lives in
+# the app's own database (SQLite or PostgreSQL) and needs no broker. Run the worker with
+# ``manage.py export_worker`` (``python3 dev.py run`` starts one beside the web server).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -33,5 +33,6 @@ urlpatterns = [
     path("criteria/", include("criteria.urls")),
     path("survey/", include("survey.urls")),
     path("reports/", include("scoring.urls")),
+    path("exports/", include("exports.urls")),
     path("admin/", admin.site.urls),
 ]
