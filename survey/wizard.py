@@ -32,8 +32,15 @@ from survey.forms import (
     profile_of,
 )
 from survey.models import HouseholdResponse
-from survey.selectors import entry_units, find_duplicates
-from survey.services import EditConflict, Submission, SurveyError, submit_draft
+from survey.revisit import HOUSEHOLD_INITIAL
+from survey.selectors import entry_units, find_duplicates, visible_responses
+from survey.services import (
+    AlreadySurveyed,
+    EditConflict,
+    Submission,
+    SurveyError,
+    submit_draft,
+)
 from survey.steps import HOUSEHOLD, MEMBERS, REVIEW, Step, plan_steps, step_applies
 
 FORM_CLASSES = {
@@ -176,7 +183,9 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
 
     def get_form_initial(self, step):
         if step == HOUSEHOLD and self.storage.draft.response_id is None:
-            return {"survey_date": None}
+            # A revisit starts from the household's details; the survey date is always new.
+            revisit = self.storage.extra_data.get(HOUSEHOLD_INITIAL) or {}
+            return {**revisit, "survey_date": None}
         return super().get_form_initial(step)
 
     # Requests --------------------------------------------------------------------------
@@ -315,6 +324,13 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
             response = submit_draft(
                 draft_id=self.storage.draft.pk, user=self.request.user, submission=submission
             )
+        except AlreadySurveyed as exc:
+            # A revisit of a household surveyed meanwhile: offer the response that exists.
+            messages.error(self.request, str(exc))
+            self.storage.kept = True
+            if visible_responses(user=self.request.user).filter(pk=exc.response.pk).exists():
+                return redirect("survey:response", pk=exc.response.pk)
+            return redirect(self.get_step_url(REVIEW))
         except EditConflict as exc:
             messages.error(self.request, str(exc))
             self.storage.kept = True
