@@ -422,10 +422,10 @@ def test_the_revisit_page_finds_households_by_name_without_accents_and_village(
     shown = client_2025.get(url)
 
     assert rows_of(shown) == [
-        ["Nguyễn Văn An", code, "Xã Nga Quán", "Thôn 3", "4",
-         "Thí điểm 2021 (15/07/2021)", "Khảo sát lại"],
-        ["Hoàng Thị Lan", other.household.code, "Xã Nga Quán", "Thôn 5", "1",
-         "Thí điểm 2021 (15/07/2021)", "Khảo sát lại"],
+        ["Nguyễn Văn An", "Khảo sát lại", code, "Xã Nga Quán", "Thôn 3", "4",
+         "Thí điểm 2021 (15/07/2021)"],
+        ["Hoàng Thị Lan", "Khảo sát lại", other.household.code, "Xã Nga Quán", "Thôn 5", "1",
+         "Thí điểm 2021 (15/07/2021)"],
     ]  # fmt: skip
     assert [r[0] for r in rows_of(client_2025.get(url, {"q": "nguyen van an"}))] == [
         "Nguyễn Văn An"
@@ -570,5 +570,9 @@ def test_a_revisit_through_the_pages(client_2025, round_2025, surveyed_2021):
     assert again.redirect_chain == [(f"/survey/responses/{saved.pk}/", 302)]
     assert "đã có phiếu trong đợt này" in page(again).text()
     listed = rows_of(client_2025.get("/survey/rounds/r2025/revisit/"))
-    assert listed[0][-1] == "Đã có phiếu trong đợt này: mở"
+    assert listed[0][:2] == ["Nguyễn Văn An", "Đã có phiếu trong đợt này: mở"]
+    opener = page(client_2025.get("/survey/rounds/r2025/revisit/")).find(
+        lambda n: n.tag == "a" and n.text() == "Đã có phiếu trong đợt này: mở"
+    )
+    assert opener.attrs["href"] == f"/survey/responses/{saved.pk}/"
     assert HouseholdResponse.objects.count() == 2
