@@ -24,6 +24,7 @@ from survey.selectors import entry_units, visible_responses
 from survey.services import AlreadySurveyed, SurveyError, already_surveyed_message
 from survey.steps import HOUSEHOLD, MEMBERS
 from units.selectors import predecessor_keys, successors_of
+from units.text import name_key, plain_key
 
 # Where a revisit draft keeps the household step's starting values (formtools' extra data):
 # the step itself stays empty until the surveyor confirms it with the new survey date.
@@ -79,6 +80,31 @@ def revisit_candidates(*, user: User, round_: Round) -> QuerySet[HouseholdRespon
         )
         .select_related("household", "round", "unit")
     )
+
+
+def earlier_duplicates(
+    *, round_: Round, unit_key: str, village: str, head_name: str, address: str
+) -> list[HouseholdResponse]:
+    """Return households of earlier rounds with the same head and address in the same village
+    of a unit that became ``unit_key``, not yet surveyed in ``round_``: a new form for one of
+    them should be a revisit, so the household keeps its code.
+
+    Names compare as in ``survey.selectors.find_duplicates`` (accents matter).
+    """
+    sources = predecessor_keys(keys=[unit_key], day=round_.starts_on)
+    this_round = HouseholdResponse.objects.filter(household=OuterRef("household"), round=round_)
+    candidates = (
+        earlier_responses(round_=round_)
+        .filter(unit__in=sources, search_text__startswith=f"| {plain_key(head_name)} |")
+        .exclude(Exists(this_round))
+        .select_related("household", "round")
+    )
+    wanted = (name_key(village), name_key(head_name), name_key(address))
+    return [
+        r
+        for r in candidates
+        if (name_key(r.village), name_key(r.head_name), name_key(r.address)) == wanted
+    ]
 
 
 def household_history(*, response: HouseholdResponse, user: User) -> list[dict[str, Any]]:

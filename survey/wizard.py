@@ -15,6 +15,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from formtools.wizard.views import NamedUrlWizardView
@@ -32,7 +33,7 @@ from survey.forms import (
     profile_of,
 )
 from survey.models import HouseholdResponse
-from survey.revisit import HOUSEHOLD_INITIAL
+from survey.revisit import HOUSEHOLD_INITIAL, earlier_duplicates
 from survey.selectors import entry_units, find_duplicates, visible_responses
 from survey.services import (
     AlreadySurveyed,
@@ -239,6 +240,35 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
                     head=response.head_name,
                     village=response.village,
                     url=url,
+                ),
+                extra_tags="duplicate",
+            )
+        if self.storage.draft.response_id is None and self.storage.draft.household_id is None:
+            self._offer_revisits(data)
+
+    def _offer_revisits(self, data) -> None:
+        """Warn when a new household is one of an earlier round: revisiting keeps its code."""
+        for previous in earlier_duplicates(
+            round_=self.round,
+            unit_key=data["unit"],
+            village=data["village"],
+            head_name=data["head_name"],
+            address=data.get("address", ""),
+        ):
+            url = reverse("survey:revisit", kwargs={"code": self.round.code})
+            messages.warning(
+                self.request,
+                format_html(
+                    _(
+                        "Hộ {head} ({village}) đã được khảo sát ở {round} (mã hộ {code}). "
+                        'Nếu là cùng một hộ, hãy <a href="{url}">khảo sát lại hộ đó</a> '
+                        "để giữ mã hộ và các thành viên."
+                    ),
+                    head=previous.head_name,
+                    village=previous.village,
+                    round=previous.round.name,
+                    code=previous.household.code,
+                    url=f"{url}?{urlencode({'q': previous.head_name})}",
                 ),
                 extra_tags="duplicate",
             )

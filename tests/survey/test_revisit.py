@@ -576,3 +576,69 @@ def test_a_revisit_through_the_pages(client_2025, round_2025, surveyed_2021):
     )
     assert opener.attrs["href"] == f"/survey/responses/{saved.pk}/"
     assert HouseholdResponse.objects.count() == 2
+
+
+# A new form for a household of an earlier round ------------------------------------------------
+
+
+def new_household_messages(client, round_code: str, **household) -> list:
+    started = client.post(f"/survey/rounds/{round_code}/new/")
+    base = started.url.rsplit("/", 2)[0]
+    data = {"wizard-current_step": "household"}
+    values = {
+        "unit": NAM_CUONG_2025,
+        "village": "Thôn 3",
+        "address": "Số 12, đường Nga Quán",
+        "head_name": "Nguyễn Văn An",
+        "survey_date": SURVEY_DAY.isoformat(),
+        **household,
+    }
+    data.update({f"household-{k}": v for k, v in values.items()})
+    moved = client.post(f"{base}/household/", data)
+    assert moved.status_code == 302
+    doc = page(client.get(moved.url))
+    return doc.find_all(lambda n: n.tag == "li" and n.parent and "messages" in n.parent.classes)
+
+
+def test_a_new_form_for_a_household_of_an_earlier_round_offers_the_revisit(
+    client_2025, round_2025, surveyed_2021
+):
+    shown = new_household_messages(client_2025, "r2025")
+
+    code = surveyed_2021.household.code
+    assert [m.text() for m in shown] == [
+        f"Hộ Nguyễn Văn An (Thôn 3) đã được khảo sát ở Thí điểm 2021 (mã hộ {code}). "
+        "Nếu là cùng một hộ, hãy khảo sát lại hộ đó để giữ mã hộ và các thành viên."
+    ]
+    link = shown[0].find(lambda n: n.tag == "a")
+    assert link.attrs["href"] == "/survey/rounds/r2025/revisit/?q=Nguy%E1%BB%85n+V%C4%83n+An"
+
+
+@pytest.mark.parametrize(
+    "household",
+    [
+        {"head_name": "Nguyễn Văn Ân"},  # another tone: another person
+        {"village": "Thôn 4"},
+        {"address": "Số 14, đường Nga Quán"},
+    ],
+)
+def test_other_households_of_earlier_rounds_are_not_offered(
+    client_2025, round_2025, surveyed_2021, household
+):
+    assert new_household_messages(client_2025, "r2025", **household) == []
+
+
+def test_a_household_already_revisited_is_offered_as_this_rounds_duplicate_only(
+    client_2025, surveyor_2025, round_2025, surveyed_2021
+):
+    draft = start_revisit(user=surveyor_2025, round_=round_2025, household=surveyed_2021.household)
+    done = submit_draft(draft_id=draft.pk, user=surveyor_2025, submission=revisit_submission(draft))
+
+    shown = new_household_messages(client_2025, "r2025")
+
+    assert [m.text() for m in shown] == [
+        "Hộ Nguyễn Văn An (Thôn 3) đã có phiếu trong đợt này. "
+        "Nếu là cùng một hộ, hãy mở phiếu đó thay vì nhập lại."
+    ]
+    link = shown[0].find(lambda n: n.tag == "a")
+    assert link.attrs["href"] == f"/survey/responses/{done.pk}/"
