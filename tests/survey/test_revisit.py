@@ -3,12 +3,14 @@ lies in Phường Nam Cường, keeping its code and its members' identities."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from accounts.roles import COMMITTEE, SURVEYOR
 from criteria.selectors import find_version
@@ -351,6 +353,67 @@ def test_a_second_revisit_of_the_household_in_the_round_is_refused_and_writes_no
     assert (str(again.value), again.value.response) == (message, first)
     assert counts() == before
     assert Draft.objects.get().data == theirs_data  # their draft is kept as it was
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row locks: needs PostgreSQL (DATABASE_URL)"
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_revisits_of_one_household_racing_give_one_response(
+    surveyor_2025, make_user, round_2025, surveyed_2021, monkeypatch
+):
+    other = make_user(SURVEYOR, [NAM_CUONG_2025], full_name="Vàng A Páo")
+    household = surveyed_2021.household
+    drafts = {
+        "first": (surveyor_2025, start_revisit(user=surveyor_2025, round_=round_2025,
+                                               household=household)),
+        "second": (other, start_revisit(user=other, round_=round_2025, household=household)),
+    }  # fmt: skip
+    record = services.record_response_scores
+    inside, release = threading.Event(), threading.Event()
+    results: dict[str, Any] = {}
+
+    def slow_record(*, response):
+        if threading.current_thread().name == "first":
+            inside.set()
+            assert release.wait(10)
+        record(response=response)
+
+    monkeypatch.setattr(services, "record_response_scores", slow_record)
+
+    def run(name: str) -> None:
+        user, draft = drafts[name]
+        try:
+            results[name] = submit_draft(
+                draft_id=draft.pk, user=user, submission=revisit_submission(draft)
+            ).pk
+        except Exception as exc:  # compared below
+            results[name] = exc
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=run, args=("first",), name="first")
+    second = threading.Thread(target=run, args=("second",), name="second")
+    first.start()
+    assert inside.wait(10)
+    second.start()
+    with connection.cursor() as cursor:  # wait until the second waits for the household's lock
+        for _ in range(200):
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                break
+            threading.Event().wait(0.05)
+        else:
+            pytest.fail("the second revisit never waited for the first")
+    release.set()
+    first.join(10)
+    second.join(10)
+
+    saved = HouseholdResponse.objects.get(round=round_2025)
+    assert results["first"] == saved.pk
+    assert isinstance(results["second"], AlreadySurveyed)
+    assert results["second"].response.pk == saved.pk
+    assert Draft.objects.get().owner == other  # the refused draft is kept
 
 
 def test_a_failure_in_the_middle_of_a_revisit_writes_nothing(
