@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import COMMITTEE, SURVEYOR
 from criteria.selectors import find_version
@@ -705,3 +706,50 @@ def test_a_household_already_revisited_is_offered_as_this_rounds_duplicate_only(
     ]
     link = shown[0].find(lambda n: n.tag == "a")
     assert link.attrs["href"] == f"/survey/responses/{done.pk}/"
+
+
+# Queries -----------------------------------------------------------------------------------------
+
+
+def revisit_walk_queries(client, round_2025, previous) -> dict[str, tuple[int, int]]:
+    """Revisit ``previous``'s household through every step; return (GET, POST) query counts."""
+    started = client.post(f"/survey/rounds/r2025/revisit/{previous.household_id}/")
+    base = started.url.rsplit("/", 2)[0]
+    members = members_of(Draft.objects.get(household=previous.household))  # groups of 2025
+    counts_: dict[str, tuple[int, int]] = {}
+    for step in ("household", "members", "c1", "c2", "c3", "family", "household_questions"):
+        with CaptureQueriesContext(connection) as shown:
+            doc = client.get(f"{base}/{step}/")
+        assert doc.status_code == 200
+        data = form_data(wizard_doc(doc))
+        names = _field_names(wizard_doc(doc))
+        if step == "household":
+            data["household-survey_date"] = [SURVEY_DAY.isoformat()]
+        for row, member in enumerate(members):
+            for code, value in v2_answers(member).items():
+                if f"{step}-m{row}-{code}" in names:
+                    values = value if isinstance(value, list) else [value]
+                    data[f"{step}-m{row}-{code}"] = [str(v) for v in values]
+        if step == "household_questions":
+            for code, value in HOUSEHOLD_ANSWERS.items():
+                data[f"{step}-{code}"] = value if isinstance(value, list) else [value]
+        with CaptureQueriesContext(connection) as sent:
+            moved = client.post(f"{base}/{step}/", data)
+        assert moved.status_code == 302, moved.content.decode()[:2000]
+        counts_[step] = (len(shown), len(sent))
+    return counts_
+
+
+def test_each_revisit_step_makes_the_same_number_of_queries_for_one_member_or_six(
+    client_2025, surveyor, round_, round_2025
+):
+    one = member_of(FARMER)
+    six = [member_of(FARMER), *(member_of({**CADRE, "relationship": "other"}) for _ in range(5))]
+    small = submit(surveyor, round_, members=[one], head_name="Hộ Một Người")
+    large = submit(surveyor, round_, members=six, head_name="Hộ Sáu Người")
+    revisit_walk_queries(client_2025, round_2025, small)  # the first request loads the sets
+    Draft.objects.all().delete()
+
+    assert revisit_walk_queries(client_2025, round_2025, small) == revisit_walk_queries(
+        client_2025, round_2025, large
+    )
