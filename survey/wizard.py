@@ -114,9 +114,14 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
     # What earlier steps said ---------------------------------------------------------
 
     def survey_year(self) -> int:
-        household = self.get_cleaned_data_for_step(HOUSEHOLD) or {}
-        day = household.get("survey_date") or self.round.starts_on
-        return day.year
+        # Kept for the request: formtools caches valid cleaned data only, and a household step
+        # not saved yet (a revisit's, or one left invalid by Back) would be rebuilt, with its
+        # scope queries, for every condition of every step.
+        if not hasattr(self, "_survey_year"):
+            household = self.get_cleaned_data_for_step(HOUSEHOLD) or {}
+            day = household.get("survey_date") or self.round.starts_on
+            self._survey_year = day.year
+        return self._survey_year
 
     def members(self) -> list[dict[str, Any]]:
         if not hasattr(self, "_members"):
@@ -212,6 +217,7 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
         # The step's data is about to change: members read earlier in this request are stale
         # (the next step must be chosen from the members just posted).
         self.__dict__.pop("_members", None)
+        self.__dict__.pop("_survey_year", None)
         return super().process_step(form)
 
     def _warn_duplicates(self, form) -> None:

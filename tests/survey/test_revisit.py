@@ -36,6 +36,7 @@ from tests.survey.conftest import (
 )
 from tests.survey.html import form_data, page
 from tests.survey.test_services import counts, member_of, submit
+from tests.survey.test_views import STEP_QUERIES
 
 NAM_CUONG_2025 = "04273@2025-07-01"  # Nga Quán -> Cường Thịnh (2024-12) -> Nam Cường (2025-07)
 TRAN_YEN_2025 = "04498@2025-07-01"  # Xã Minh Quán's unit from 2025-07-01
@@ -750,6 +751,10 @@ def test_each_revisit_step_makes_the_same_number_of_queries_for_one_member_or_si
     revisit_walk_queries(client_2025, round_2025, small)  # the first request loads the sets
     Draft.objects.all().delete()
 
-    assert revisit_walk_queries(client_2025, round_2025, small) == revisit_walk_queries(
-        client_2025, round_2025, large
-    )
+    one, six = (revisit_walk_queries(client_2025, round_2025, h) for h in (small, large))
+
+    # As many as for a new household (whose household step also looks for earlier rounds'),
+    # even before the household step is saved: the members are known from the start.
+    expected = {step: STEP_QUERIES[step] for step in one}
+    expected["household"] = (STEP_QUERIES["household"][0], STEP_QUERIES["household"][1] - 2)
+    assert one == six == expected
