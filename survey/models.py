@@ -185,6 +185,10 @@ class Draft(models.Model):
     )
     # The response revision the edit started from: a save against a newer one is refused.
     base_revision = models.PositiveIntegerField(null=True, blank=True)
+    # A revisit: the household of an earlier round that this draft surveys again.
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     data = models.JSONField(default=dict, blank=True)
     current_step = models.CharField(max_length=40, blank=True)
     label = models.CharField(max_length=200, blank=True)
@@ -193,6 +197,13 @@ class Draft(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
+        constraints = [
+            # A draft corrects a response or revisits a household, never both.
+            models.CheckConstraint(
+                condition=Q(response__isnull=True) | Q(household__isnull=True),
+                name="draft_corrects_or_revisits",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.label or str(self.id)

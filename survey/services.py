@@ -53,6 +53,14 @@ class EditConflict(SurveyError):
     pass
 
 
+class AlreadySurveyed(SurveyError):
+    """The household already has a response in the round; ``response`` is that one."""
+
+    def __init__(self, message: str, *, response: HouseholdResponse):
+        super().__init__(message)
+        self.response = response
+
+
 @dataclass(frozen=True)
 class Submission:
     """Everything a household form collects, as plain data."""
@@ -201,9 +209,43 @@ def _new_response(
     )
 
 
+def already_surveyed_message(response: HouseholdResponse) -> str:
+    return _("Hộ %(head)s (mã %(code)s) đã có phiếu trong đợt này, nhập ngày %(day)s.") % {
+        "head": response.head_name,
+        "code": response.household.code,
+        "day": response.survey_date.strftime("%d/%m/%Y"),
+    }
+
+
+def _revisited_household(*, draft: Draft, submission: Submission) -> Household:
+    """Return the household a revisit draft surveys again, brought up to date, at most once
+    per round (the row lock makes a concurrent revisit of it wait, then see this one)."""
+    household = Household.objects.select_for_update().get(pk=draft.household_id)
+    existing = HouseholdResponse.objects.filter(round=draft.round, household=household).first()
+    if existing is not None:
+        raise AlreadySurveyed(already_surveyed_message(existing), response=existing)
+    # The household keeps its code; its details are the latest known, on the new units.
+    household.unit_id = submission.unit
+    household.village = submission.village
+    household.address = submission.address
+    household.head_name = submission.head_name
+    household.save(update_fields=["unit", "village", "address", "head_name"])
+    return household
+
+
 def _create_response(*, draft: Draft, user: User, submission: Submission) -> HouseholdResponse:
-    household = _new_household(submission)
-    household.save(force_insert=True)
+    known: set[uuid.UUID] = set()
+    if draft.household_id is not None:
+        household = _revisited_household(draft=draft, submission=submission)
+        # Members kept from an earlier round keep their person ids.
+        known = set(
+            MemberResponse.objects.filter(response__household=household).values_list(
+                "person_id", flat=True
+            )
+        )
+    else:
+        household = _new_household(submission)
+        household.save(force_insert=True)
     try:
         with transaction.atomic():
             response = _new_response(
@@ -216,7 +258,7 @@ def _create_response(*, draft: Draft, user: User, submission: Submission) -> Hou
             response.save(force_insert=True)
     except IntegrityError as exc:  # a concurrent submit of the same draft won the race
         raise SurveyError(_("Phiếu này vừa được gửi.")) from exc
-    MemberResponse.objects.bulk_create(_member_rows(response, submission))
+    MemberResponse.objects.bulk_create(_member_rows(response, submission, known))
     return response
 
 

@@ -21,7 +21,9 @@ class DraftStorage(BaseStorage):
         draft_id = self.request.resolver_match.kwargs["draft_id"]
         self.draft = (
             Draft.objects.filter(pk=draft_id, owner=self.request.user)
-            .select_related("round", "round__citizen_set", "round__household_set", "response")
+            .select_related(
+                "round", "round__citizen_set", "round__household_set", "response", "household"
+            )
             .first()
         )
         if self.draft is None:
@@ -47,5 +49,6 @@ class DraftStorage(BaseStorage):
                 draft_id=self.draft.pk,
                 data=self.data,
                 current_step=self.current_step or "",
-                label=household[0] if household else "",
+                # A revisit is named by its household until the household step is saved.
+                label=household[0] if household and household[0] else self.draft.label,
             )

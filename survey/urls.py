@@ -27,3 +27,14 @@ urlpatterns += [
         name="entry_template",
     ),
 ]
+
+from survey import revisit_views  # noqa: E402
+
+urlpatterns += [
+    path("rounds/<slug:code>/revisit/", revisit_views.revisit_search, name="revisit"),
+    path(
+        "rounds/<slug:code>/revisit/<int:household_id>/",
+        revisit_views.revisit_start,
+        name="revisit_start",
+    ),
+]

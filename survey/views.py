@@ -20,6 +20,7 @@ from criteria.selectors import spec_of
 from scoring.models import HouseholdScore, MemberScore, ScoringRun
 from survey.models import HouseholdResponse, ResponseStatus, Round
 from survey.prefill import step_data_from_response
+from survey.revisit import household_history
 from survey.selectors import (
     entry_units,
     own_drafts,
@@ -247,6 +248,7 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if household_spec
             else [],
             "changes": response.changes.select_related("changed_by"),
+            "history": household_history(response=response, user=request.user),
             "can_edit": can_edit,
             "language": language,
             "citizen": citizen,

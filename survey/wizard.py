@@ -15,6 +15,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from formtools.wizard.views import NamedUrlWizardView
@@ -32,8 +33,15 @@ from survey.forms import (
     profile_of,
 )
 from survey.models import HouseholdResponse
-from survey.selectors import entry_units, find_duplicates
-from survey.services import EditConflict, Submission, SurveyError, submit_draft
+from survey.revisit import HOUSEHOLD_INITIAL, earlier_duplicates
+from survey.selectors import entry_units, find_duplicates, visible_responses
+from survey.services import (
+    AlreadySurveyed,
+    EditConflict,
+    Submission,
+    SurveyError,
+    submit_draft,
+)
 from survey.steps import HOUSEHOLD, MEMBERS, REVIEW, Step, plan_steps, step_applies
 
 FORM_CLASSES = {
@@ -106,9 +114,14 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
     # What earlier steps said ---------------------------------------------------------
 
     def survey_year(self) -> int:
-        household = self.get_cleaned_data_for_step(HOUSEHOLD) or {}
-        day = household.get("survey_date") or self.round.starts_on
-        return day.year
+        # Kept for the request: formtools caches valid cleaned data only, and a household step
+        # not saved yet (a revisit's, or one left invalid by Back) would be rebuilt, with its
+        # scope queries, for every condition of every step.
+        if not hasattr(self, "_survey_year"):
+            household = self.get_cleaned_data_for_step(HOUSEHOLD) or {}
+            day = household.get("survey_date") or self.round.starts_on
+            self._survey_year = day.year
+        return self._survey_year
 
     def members(self) -> list[dict[str, Any]]:
         if not hasattr(self, "_members"):
@@ -176,7 +189,9 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
 
     def get_form_initial(self, step):
         if step == HOUSEHOLD and self.storage.draft.response_id is None:
-            return {"survey_date": None}
+            # A revisit starts from the household's details; the survey date is always new.
+            revisit = self.storage.extra_data.get(HOUSEHOLD_INITIAL) or {}
+            return {**revisit, "survey_date": None}
         return super().get_form_initial(step)
 
     # Requests --------------------------------------------------------------------------
@@ -202,6 +217,7 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
         # The step's data is about to change: members read earlier in this request are stale
         # (the next step must be chosen from the members just posted).
         self.__dict__.pop("_members", None)
+        self.__dict__.pop("_survey_year", None)
         return super().process_step(form)
 
     def _warn_duplicates(self, form) -> None:
@@ -230,6 +246,35 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
                     head=response.head_name,
                     village=response.village,
                     url=url,
+                ),
+                extra_tags="duplicate",
+            )
+        if self.storage.draft.response_id is None and self.storage.draft.household_id is None:
+            self._offer_revisits(data)
+
+    def _offer_revisits(self, data) -> None:
+        """Warn when a new household is one of an earlier round: revisiting keeps its code."""
+        for previous in earlier_duplicates(
+            round_=self.round,
+            unit_key=data["unit"],
+            village=data["village"],
+            head_name=data["head_name"],
+            address=data.get("address", ""),
+        ):
+            url = reverse("survey:revisit", kwargs={"code": self.round.code})
+            messages.warning(
+                self.request,
+                format_html(
+                    _(
+                        "Hộ {head} ({village}) đã được khảo sát ở {round} (mã hộ {code}). "
+                        'Nếu là cùng một hộ, hãy <a href="{url}">khảo sát lại hộ đó</a> '
+                        "để giữ mã hộ và các thành viên."
+                    ),
+                    head=previous.head_name,
+                    village=previous.village,
+                    round=previous.round.name,
+                    code=previous.household.code,
+                    url=f"{url}?{urlencode({'q': previous.head_name})}",
                 ),
                 extra_tags="duplicate",
             )
@@ -315,6 +360,13 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
             response = submit_draft(
                 draft_id=self.storage.draft.pk, user=self.request.user, submission=submission
             )
+        except AlreadySurveyed as exc:
+            # A revisit of a household surveyed meanwhile: offer the response that exists.
+            messages.error(self.request, str(exc))
+            self.storage.kept = True
+            if visible_responses(user=self.request.user).filter(pk=exc.response.pk).exists():
+                return redirect("survey:response", pk=exc.response.pk)
+            return redirect(self.get_step_url(REVIEW))
         except EditConflict as exc:
             messages.error(self.request, str(exc))
             self.storage.kept = True

@@ -170,3 +170,28 @@ def _has_ancestor_in(unit: AdminUnit, keys: set[str], units: list[AdminUnit]) ->
             return True
         current = parents.get(current)
     return False
+
+
+def predecessor_keys(*, keys: Iterable[str], day: date) -> set[str]:
+    """Return the keys of the units whose successors on ``day`` include one of ``keys``.
+
+    The inverse of ``successors_of``: change records are followed backwards over as
+    many hops as it takes (Phường Nam Cường on 2025-07-01 <- Xã Cường Thịnh <- Xã Nga
+    Quán). A unit still valid on ``day`` is its own successor, so the walk stops there.
+    The keys themselves are included.
+    """
+    into: dict[str, set[str]] = {}
+    for source, target in UnitChange.objects.filter(effective__lte=day).values_list(
+        "from_unit_id", "to_unit_id"
+    ):
+        into.setdefault(target, set()).add(source)
+    found = set(keys)
+    frontier = set(found)
+    while frontier:
+        earlier = set().union(*(into.get(key, set()) for key in frontier)) - found
+        still_valid = set(
+            units_valid_on(day=day).filter(key__in=earlier).values_list("key", flat=True)
+        )
+        frontier = earlier - still_valid
+        found |= frontier
+    return found

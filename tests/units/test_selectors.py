@@ -15,6 +15,7 @@ from units.selectors import (
     children_of,
     descendants_of,
     find_units_by_name,
+    predecessor_keys,
     predecessors_of,
     split_type_prefix,
     successors_of,
@@ -71,6 +72,30 @@ def test_nga_quan_is_covered_by_xa_cuong_thinh_after_the_2024_merge():
 
 def test_a_unit_still_valid_is_its_own_successor():
     assert keys(successors_of(unit=unit("04528@2020-02-01"), day=PILOT)) == ["04528@2020-02-01"]
+
+
+def test_the_units_that_became_phuong_nam_cuong_over_several_hops():
+    found = predecessor_keys(keys=["04273@2025-07-01"], day=AFTER_2025_REFORM)
+
+    assert sorted(found) == [
+        "04270@2020-02-01",  # Xã Minh Bảo
+        "04273@2020-02-01",  # Phường Nam Cường before 2025
+        "04273@2025-07-01",
+        "04276@2020-02-01",  # Xã Tuy Lộc
+        "04522@2020-02-01",  # Xã Cường Thịnh
+        "04528@2020-02-01",  # Xã Nga Quán, through Cường Thịnh (2024-12-01)
+    ]
+    for key in found:
+        assert keys(successors_of(unit=unit(key), day=AFTER_2025_REFORM)) == ["04273@2025-07-01"]
+
+
+def test_predecessor_keys_stop_at_units_still_valid_and_at_later_changes():
+    # In 2024 Nga Quán still existed: Cường Thịnh's households then were its own.
+    assert predecessor_keys(keys=["04522@2020-02-01"], day=PILOT) == {"04522@2020-02-01"}
+    assert predecessor_keys(keys=["04522@2020-02-01"], day=AFTER_2024_MERGE) == {
+        "04522@2020-02-01",
+        "04528@2020-02-01",
+    }
 
 
 def test_code_04264_names_three_different_things_over_time():
