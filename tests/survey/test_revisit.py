@@ -783,3 +783,13 @@ def test_submitting_a_revisit_after_someone_else_opens_their_response(
     assert counts() == before
     kept = Draft.objects.get()
     assert (kept.pk, kept.current_step) == (mine.pk, "review")
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client, round_2025, surveyed_2021):
+    listed = client.get("/survey/rounds/r2025/revisit/")
+    started = client.post(f"/survey/rounds/r2025/revisit/{surveyed_2021.household_id}/")
+
+    assert (listed.status_code, started.status_code) == (302, 302)
+    assert listed.url == "/accounts/login/?next=/survey/rounds/r2025/revisit/"
+    assert started.url.startswith("/accounts/login/?next=")
+    assert not Draft.objects.exists()
