@@ -48,9 +48,11 @@ def find_duplicates(
     Names compare after NFC with either tone-mark placement; accents are never
     ignored here (Minh Quân and Minh Quán are different people).
     """
-    candidates = HouseholdResponse.objects.filter(round=round_, unit_id=unit_key).select_related(
-        "household"
-    )
+    # search_text opens with the head's name in plain letters: the database narrows the
+    # commune's responses to that name, the exact comparison below decides.
+    candidates = HouseholdResponse.objects.filter(
+        round=round_, unit_id=unit_key, search_text__startswith=f"| {plain_key(head_name)} |"
+    ).select_related("household")
     wanted = (name_key(village), name_key(head_name), name_key(address))
     return [
         r

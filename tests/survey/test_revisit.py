@@ -716,7 +716,8 @@ def revisit_walk_queries(client, round_2025, previous) -> dict[str, tuple[int, i
     """Revisit ``previous``'s household through every step; return (GET, POST) query counts."""
     started = client.post(f"/survey/rounds/r2025/revisit/{previous.household_id}/")
     base = started.url.rsplit("/", 2)[0]
-    members = members_of(Draft.objects.get(household=previous.household))  # groups of 2025
+    draft_id = base.rsplit("/", 1)[1]
+    members = members_of(Draft.objects.get(pk=draft_id))  # the groups of 2025
     counts_: dict[str, tuple[int, int]] = {}
     for step in ("household", "members", "c1", "c2", "c3", "family", "household_questions"):
         with CaptureQueriesContext(connection) as shown:
@@ -758,3 +759,37 @@ def test_each_revisit_step_makes_the_same_number_of_queries_for_one_member_or_si
     expected = {step: STEP_QUERIES[step] for step in one}
     expected["household"] = (STEP_QUERIES["household"][0], STEP_QUERIES["household"][1] - 2)
     assert one == six == expected
+
+
+def test_submitting_a_revisit_after_someone_else_opens_their_response(
+    client_2025, make_user, round_2025, surveyed_2021
+):
+    other = make_user(SURVEYOR, [NAM_CUONG_2025], full_name="Vàng A Páo")
+    theirs = start_revisit(user=other, round_=round_2025, household=surveyed_2021.household)
+    revisit_walk_queries(client_2025, round_2025, surveyed_2021)  # mine, up to the review
+    mine = Draft.objects.get(owner__username="dtv2025")
+    base = f"/survey/drafts/{mine.pk}"
+    first = submit_draft(draft_id=theirs.pk, user=other, submission=revisit_submission(theirs))
+    before = counts()
+
+    done = client_2025.post(f"{base}/review/", {"wizard-current_step": "review"})
+    refused = client_2025.get(done.url, follow=True)
+
+    assert refused.redirect_chain == [(f"/survey/responses/{first.pk}/", 302)]
+    code = surveyed_2021.household.code
+    assert [m.text() for m in page(refused).select("ul", class_="messages")[0].select("li")] == [
+        f"Hộ Nguyễn Văn An (mã {code}) đã có phiếu trong đợt này, nhập ngày 10/09/2025."
+    ]
+    assert counts() == before
+    kept = Draft.objects.get()
+    assert (kept.pk, kept.current_step) == (mine.pk, "review")
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client, round_2025, surveyed_2021):
+    listed = client.get("/survey/rounds/r2025/revisit/")
+    started = client.post(f"/survey/rounds/r2025/revisit/{surveyed_2021.household_id}/")
+
+    assert (listed.status_code, started.status_code) == (302, 302)
+    assert listed.url == "/accounts/login/?next=/survey/rounds/r2025/revisit/"
+    assert started.url.startswith("/accounts/login/?next=")
+    assert not Draft.objects.exists()
