@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.selectors import changeable_units
+from accounts.selectors import changeable_units, roles_of
 from audit.models import Action
 from audit.services import record_event
 from scoring.services import record_response_scores
@@ -64,6 +64,15 @@ ACTIONS: dict[str, str] = {
 MAX_REASON = 1000
 
 
+def holds(*, user: User, permission: str) -> bool:
+    """Whether one of the user's roles grants ``permission``.
+
+    Deliberately not ``has_perm``: a superuser (the administrator role) has every
+    permission there, but reviewing and approving data is the staff's task alone.
+    """
+    return any(permission in role.permissions for role in roles_of(user=user))
+
+
 def locked_message(*, unit_name: str, round_name: str) -> str:
     return _(
         "Số liệu của %(unit)s trong đợt %(round)s đã được phê duyệt và khoá; "
@@ -91,7 +100,8 @@ def allowed_targets(*, user: User, response: HouseholdResponse) -> list[str]:
     return [
         target
         for target in ACTIONS.values()
-        if (move := TRANSITIONS.get((response.status, target))) and user.has_perm(move.permission)
+        if (move := TRANSITIONS.get((response.status, target)))
+        and holds(user=user, permission=move.permission)
     ]
 
 
@@ -106,7 +116,7 @@ def _check_move(*, user: User, response: HouseholdResponse, target: str, reason:
             _("Không thể chuyển phiếu từ “%(source)s” sang “%(target)s”.")
             % {"source": S(response.status).label, "target": S(target).label}
         )
-    if not user.has_perm(move.permission):
+    if not holds(user=user, permission=move.permission):
         raise ReviewError(
             _("Bạn không có quyền chuyển phiếu sang “%(target)s”.") % {"target": S(target).label}
         )
@@ -189,7 +199,9 @@ def bulk_candidates(
 ) -> QuerySet[HouseholdResponse]:
     """Narrow a filtered list to the responses ``user`` may move to ``target`` in bulk."""
     sources = [s for (s, t), m in TRANSITIONS.items() if t == target and not m.needs_reason]
-    sources = [s for s in sources if user.has_perm(TRANSITIONS[(s, target)].permission)]
+    sources = [
+        s for s in sources if holds(user=user, permission=TRANSITIONS[(s, target)].permission)
+    ]
     locked = UnitLock.objects.filter(round_id__in=responses.values("round_id")).values_list(
         "round_id", "unit_id"
     )
@@ -250,7 +262,7 @@ def lock_readiness(*, round_: Round, unit_key: str) -> LockReadiness:
 
 
 def _check_lock_rights(*, user: User, unit_key: str) -> None:
-    if not user.has_perm(APPROVE):
+    if not holds(user=user, permission=APPROVE):
         raise ReviewError(_("Chỉ cán bộ tỉnh mới được phê duyệt và khoá số liệu của xã."))
     if not _in_scope(user=user, unit_key=unit_key):
         raise ReviewError(_("Xã này không thuộc đơn vị bạn phụ trách."))

@@ -17,7 +17,7 @@ urlpatterns = [
     path("responses/<int:pk>/edit/", views.edit_response, name="edit"),
 ]
 
-from survey import import_views  # noqa: E402
+from survey import import_views, review_views  # noqa: E402
 
 urlpatterns += [
     path("rounds/<slug:code>/import/", import_views.import_page, name="import"),
@@ -26,4 +26,16 @@ urlpatterns += [
         import_views.entry_template,
         name="entry_template",
     ),
+]
+
+urlpatterns += [
+    path("responses/<int:pk>/review/", review_views.transition, name="transition"),
+    path("rounds/<slug:code>/review/", review_views.dashboard, name="review"),
+    path(
+        "rounds/<slug:code>/bulk/<slug:action>/",
+        review_views.bulk,
+        name="bulk",
+    ),
+    path("rounds/<slug:code>/units/<str:key>/lock/", review_views.lock, name="lock"),
+    path("rounds/<slug:code>/units/<str:key>/unlock/", review_views.unlock, name="unlock"),
 ]

@@ -32,7 +32,7 @@ from survey.forms import (
     profile_of,
 )
 from survey.models import HouseholdResponse
-from survey.selectors import entry_units, find_duplicates
+from survey.selectors import entry_units, find_duplicates, last_return
 from survey.services import EditConflict, Submission, SurveyError, submit_draft
 from survey.steps import HOUSEHOLD, MEMBERS, REVIEW, Step, plan_steps, step_applies
 
@@ -237,7 +237,10 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         step = self.plan[self.steps.current]
-        context.update({"plan_step": step, "round": self.round, "draft": self.storage.draft})
+        draft = self.storage.draft
+        context.update({"plan_step": step, "round": self.round, "draft": draft})
+        if draft.response is not None:
+            context["returned"] = last_return(response=draft.response)
         if step.kind == REVIEW:
             context["review"] = self.review()
         return context
