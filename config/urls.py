@@ -33,5 +33,6 @@ urlpatterns = [
     path("criteria/", include("criteria.urls")),
     path("survey/", include("survey.urls")),
     path("reports/", include("scoring.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]
