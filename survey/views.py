@@ -66,12 +66,23 @@ def survey_home(request: HttpRequest) -> HttpResponse:
     """List the open rounds the user can survey in and their unfinished drafts."""
     _require_survey_role(request.user)
     rounds = rounds_for_entry(user=request.user)
+    # A surveyor's households sent back for correction, per round: the first thing to do.
+    returned = dict(
+        visible_responses(user=request.user)
+        .filter(round__in=rounds, surveyor=request.user, status=ResponseStatus.RETURNED)
+        .values_list("round_id")
+        .annotate(n=Count("pk"))
+    )
     return render(
         request,
         "survey/home.html",
         {
-            "rounds": [(r, entry_units(user=request.user, round_=r)) for r in rounds],
+            "rounds": [
+                (r, entry_units(user=request.user, round_=r), returned.get(r.pk, 0)) for r in rounds
+            ],
             "drafts": own_drafts(user=request.user),
+            "reviewer": holds(user=request.user, permission=REVIEW)
+            or holds(user=request.user, permission=APPROVE),
         },
     )
 
