@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import changeable_units
+from audit.models import Action
+from audit.services import record_event
 from survey.models import ResponseStatus, Round
 from survey.review import (
     ACTIONS,
@@ -168,12 +170,21 @@ def dashboard(request: HttpRequest, code: str) -> HttpResponse:
     round_ = _reviewable_round_or_404(request, code)
     board = review_dashboard(user=request.user, round_=round_)
     keys = [row.unit.key for row in board.units]
-    returned = (
+    returned = list(
         visible_responses(user=request.user)
         .filter(round=round_, status=ResponseStatus.RETURNED)
         .select_related("unit", "surveyor")
         .order_by("unit__name", "village", "head_name")[:200]
     )
+    if returned:  # the list names heads of households
+        record_event(
+            action=Action.VIEW_PERSONAL,
+            user=request.user,
+            summary=f"{round_.code}: {len(returned)}",
+            round_code=round_.code,
+            object_type="household_list",
+            details={"page": "survey:review", "responses": [r.pk for r in returned]},
+        )
     return render(
         request,
         "survey/review_dashboard.html",
