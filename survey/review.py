@@ -45,8 +45,9 @@ class Move:
     needs_reason: bool = False
 
 
-# (from, to) -> what the move needs. returned -> submitted happens only through a
-# correction (survey.services), by whoever may enter data for the unit.
+# (from, to) -> what the move needs. The moves back to submitted happen only through a
+# correction (survey.services), by whoever may enter data for the unit: a corrected
+# household must be checked again.
 TRANSITIONS: dict[tuple[str, str], Move] = {
     (S.SUBMITTED, S.VERIFIED): Move(REVIEW),
     (S.SUBMITTED, S.RETURNED): Move(REVIEW, needs_reason=True),
@@ -54,7 +55,10 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
     (S.VERIFIED, S.APPROVED): Move(APPROVE),
     (S.APPROVED, S.RETURNED): Move(APPROVE, needs_reason=True),
     (S.RETURNED, S.SUBMITTED): Move(ENTER),
+    (S.VERIFIED, S.SUBMITTED): Move(ENTER),
 }
+# The status a correction leaves a response in, by the status it had.
+AFTER_CORRECTION: dict[str, str] = {S.RETURNED: S.SUBMITTED, S.VERIFIED: S.SUBMITTED}
 # The moves a reviewer makes with a button (the correction makes the last one).
 ACTIONS: dict[str, str] = {
     "verify": S.VERIFIED,

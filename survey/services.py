@@ -33,7 +33,7 @@ from survey.models import (
     Round,
     RoundUnit,
 )
-from survey.review import ensure_unlocked, record_transition
+from survey.review import AFTER_CORRECTION, ensure_unlocked, record_transition
 from survey.selectors import entry_units
 from units.text import plain_key
 
@@ -325,16 +325,13 @@ def _apply_correction(*, draft: Draft, user: User, submission: Submission) -> Ho
         object_id=response.pk,
         details={"revision": response.revision, "changes": changes},
     )
-    if response.status == ResponseStatus.RETURNED:
-        # The surveyor's correction answers the return: the response is submitted again.
-        response.status = ResponseStatus.SUBMITTED
+    after = AFTER_CORRECTION.get(response.status)
+    if after is not None:
+        # A correction answers a return, and undoes a verification: checked again.
+        source = response.status
+        response.status = after
         response.save(update_fields=["status"])
-        record_transition(
-            response=response,
-            user=user,
-            source=ResponseStatus.RETURNED,
-            target=ResponseStatus.SUBMITTED,
-        )
+        record_transition(response=response, user=user, source=source, target=after)
     return response
 
 

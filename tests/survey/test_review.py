@@ -345,3 +345,23 @@ def test_unlock_needs_a_reason_and_is_recorded(province, locked):
     # Unlocked, the approved household can be sent back for correction.
     return_response(user=province, response=locked, reason="Sai năm sinh")
     assert HouseholdResponse.objects.get(pk=locked.pk).status == S.RETURNED
+
+
+def test_correcting_a_verified_household_sends_it_back_to_be_checked(surveyor, officer, response):
+    verify_response(user=officer, response=response)
+
+    corrected = correct(surveyor, response, village="Thôn 4")
+
+    assert corrected.status == S.SUBMITTED
+    assert list(ResponseTransition.objects.values_list("from_status", "to_status")) == [
+        ("submitted", "verified"),
+        ("verified", "submitted"),
+    ]
+    assert _stored_status(response) == {S.SUBMITTED}
+
+
+def test_correcting_a_submitted_household_keeps_it_submitted(surveyor, response):
+    corrected = correct(surveyor, response, village="Thôn 4")
+
+    assert corrected.status == S.SUBMITTED
+    assert not ResponseTransition.objects.exists()
