@@ -20,12 +20,12 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import changeable_units
 from audit.models import Action
 from audit.services import record_event
+from survey.errors import SurveyError
 from survey.models import ResponseStatus, Round
 from survey.review import (
     ACTIONS,
     APPROVE,
     REVIEW,
-    ReviewError,
     approve_response,
     bulk_candidates,
     bulk_transition,
@@ -87,7 +87,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, response=response, reason=request.POST.get("reason", "")
             )
             messages.success(request, _("Đã trả lại phiếu cho điều tra viên."))
-    except ReviewError as exc:
+    except SurveyError as exc:
         messages.error(request, str(exc))
         return redirect("survey:response", pk=pk)
     return redirect("survey:response", pk=pk)
@@ -140,7 +140,7 @@ def bulk(request: HttpRequest, code: str, action: str) -> HttpResponse:
                 target=target,
                 expected=expected,
             )
-        except ReviewError as exc:
+        except SurveyError as exc:
             messages.error(request, str(exc))
             return redirect(request.path + suffix)
         messages.success(
@@ -217,7 +217,7 @@ def lock(request: HttpRequest, code: str, key: str) -> HttpResponse:
     try:
         lock_unit(user=request.user, round_=round_, unit_key=unit_key)
         messages.success(request, _("Đã phê duyệt và khoá số liệu của xã."))
-    except ReviewError as exc:
+    except SurveyError as exc:
         messages.error(request, str(exc))
     return redirect("survey:review", code=round_.code)
 
@@ -237,6 +237,6 @@ def unlock(request: HttpRequest, code: str, key: str) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
         messages.success(request, _("Đã mở khoá số liệu của xã."))
-    except ReviewError as exc:
+    except SurveyError as exc:
         messages.error(request, str(exc))
     return redirect("survey:review", code=round_.code)

@@ -206,3 +206,25 @@ def test_a_locked_household_shows_the_lock_and_no_edit_button(
     assert f"/survey/responses/{response.pk}/edit/" not in page.content.decode()
     refused = client.post(f"/survey/responses/{response.pk}/edit/", follow=True)
     assert "đã được phê duyệt và khoá" in text(refused)
+
+
+def test_a_review_posted_from_a_stale_page_after_the_lock_is_refused_cleanly(
+    client, surveyor, officer, province, round_
+):
+    response = submit(surveyor, round_)
+    verify_response(user=officer, response=response)
+    client.force_login(province)
+    client.post(f"/survey/rounds/r2021/units/{NGA_QUAN}/lock/")
+
+    again = client.post(f"/survey/rounds/r2021/units/{NGA_QUAN}/lock/", follow=True)
+    posted = client.post(
+        f"/survey/responses/{response.pk}/review/",
+        {"action": "return", "reason": "Sửa lại"},
+        follow=True,
+    )
+
+    assert again.status_code == posted.status_code == 200
+    assert "đã được phê duyệt và khoá" in text(again)
+    assert "đã được phê duyệt và khoá" in text(posted)
+    assert HouseholdResponse.objects.get(pk=response.pk).status == S.APPROVED
+    assert UnitLock.objects.count() == 1
