@@ -85,6 +85,7 @@ ROLES: dict[str, Role] = {
                 "auth.view_user",
                 "auth.add_user",
                 "auth.change_user",
+                "audit.view_auditentry",
             ),
             sees_everything=True,
         ),

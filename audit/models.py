@@ -31,6 +31,7 @@ class Action(models.TextChoices):
     LOCK = "lock", _("Khoá số liệu")
     UNLOCK = "unlock", _("Mở khoá số liệu")
     PUBLISH = "publish", _("Ban hành bộ tiêu chí")
+    RETIRE = "retire", _("Ngừng sử dụng bộ tiêu chí")
     IMPORT = "import", _("Nhập dữ liệu")
     EXPORT = "export", _("Xuất dữ liệu")
     VIEW_PERSONAL = "view_personal", _("Xem dữ liệu cá nhân")

@@ -34,5 +34,6 @@ urlpatterns = [
     path("survey/", include("survey.urls")),
     path("reports/", include("scoring.urls")),
     path("exports/", include("exports.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -14,6 +14,8 @@ from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import record_event
 from criteria import models as m
 from criteria.spec import (
     Choice,
@@ -369,8 +371,23 @@ def load_spec(*, criteria_set: m.CriteriaSet) -> CriteriaSpec:
     )
 
 
+def _record(*, action: str, criteria_set: m.CriteriaSet, user) -> None:
+    record_event(
+        action=action,
+        user=user,
+        summary=f"{criteria_set.code} v{criteria_set.version}",
+        object_type="criteria_set",
+        object_id=criteria_set.pk,
+        details={
+            "code": criteria_set.code,
+            "version": criteria_set.version,
+            "status": criteria_set.status,
+        },
+    )
+
+
 @transaction.atomic
-def publish(*, criteria_set: m.CriteriaSet) -> m.CriteriaSet:
+def publish(*, criteria_set: m.CriteriaSet, user=None) -> m.CriteriaSet:
     """Publish a draft once it validates; from then on it never changes."""
     _ensure_editable(criteria_set)
     problems = check_spec(spec=load_spec(criteria_set=criteria_set))
@@ -379,16 +396,18 @@ def publish(*, criteria_set: m.CriteriaSet) -> m.CriteriaSet:
     criteria_set.status = m.CriteriaSet.Status.PUBLISHED
     criteria_set.published_at = timezone.now()
     criteria_set.save(update_fields=["status", "published_at"])
+    _record(action=Action.PUBLISH, criteria_set=criteria_set, user=user)
     return criteria_set
 
 
 @transaction.atomic
-def retire(*, criteria_set: m.CriteriaSet) -> m.CriteriaSet:
+def retire(*, criteria_set: m.CriteriaSet, user=None) -> m.CriteriaSet:
     """Mark a published version as no longer used for new rounds (its content stays)."""
     if criteria_set.status != m.CriteriaSet.Status.PUBLISHED:
         raise CriteriaSetLocked(_("Chỉ bộ tiêu chí đã ban hành mới có thể ngừng sử dụng."))
     criteria_set.status = m.CriteriaSet.Status.RETIRED
     criteria_set.save(update_fields=["status"])
+    _record(action=Action.RETIRE, criteria_set=criteria_set, user=user)
     return criteria_set
 
 

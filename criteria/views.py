@@ -291,7 +291,7 @@ def _save_uploaded(request: HttpRequest) -> HttpResponse:
 def criteria_publish(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_object_or_404(CriteriaSet, pk=pk)
     try:
-        publish(criteria_set=criteria_set)
+        publish(criteria_set=criteria_set, user=request.user)
     except CriteriaSetLocked as exc:
         messages.error(request, str(exc))
     except CriteriaSetInvalid as exc:
@@ -309,7 +309,7 @@ def criteria_publish(request: HttpRequest, pk: int) -> HttpResponse:
 def criteria_retire(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = get_object_or_404(CriteriaSet, pk=pk)
     try:
-        retire(criteria_set=criteria_set)
+        retire(criteria_set=criteria_set, user=request.user)
     except CriteriaSetLocked as exc:
         messages.error(request, str(exc))
     return redirect("criteria:detail", pk=pk)

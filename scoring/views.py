@@ -12,8 +12,8 @@ comes from ``scoring.aggregation.summarise_round``, the code path of the
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -25,6 +25,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.selectors import get_visible_unit_or_404, sees_everything, visible_units
+from audit.models import Action
+from audit.services import record_event
 from criteria.models import CriteriaSet
 from criteria.selectors import spec_of
 from scoring.aggregation import (
@@ -142,6 +144,67 @@ def _personal(request: HttpRequest) -> bool:
     return request.user.has_perm(PERSONAL)
 
 
+# Which responses the figures include: a choice on every page, stated on every page.
+INCLUDED = {
+    "approved": ((ResponseStatus.APPROVED.value,), "chỉ các hộ đã được phê duyệt"),
+    "all": (COUNTED_STATUSES, "các hộ đã gửi, đã kiểm tra và đã phê duyệt"),
+}
+INCLUDED_CHOICES = (
+    ("approved", "Chỉ số liệu đã phê duyệt"),
+    ("all", "Đã gửi, đã kiểm tra và đã phê duyệt"),
+)
+STAFF_PERMISSIONS = ("accounts.review_survey_data", "accounts.approve_survey_data")
+
+
+@dataclass(frozen=True)
+class Included:
+    choice: str
+    statuses: tuple[str, ...]
+    label: str
+    pending: int  # households in scope the choice leaves out that "all" would count
+    options: tuple[tuple[str, str], ...]
+    keep: tuple[tuple[str, str], ...]  # the page's other GET parameters, for the form
+
+
+def _included_choice(request: HttpRequest) -> str:
+    """Approved-only by default for the committee; everything counted for staff."""
+    staff = any(request.user.has_perm(p) for p in STAFF_PERMISSIONS)
+    return _choice(request, "include", tuple(INCLUDED), "all" if staff else "approved")
+
+
+def _included(
+    request: HttpRequest, rounds: list[Round], unit_keys: Collection[str] | None = None
+) -> Included:
+    """The page's choice, its statuses and how many households it leaves out.
+
+    ``unit_keys``: the communes the page covers (None: every commune the user may see).
+    """
+    choice = _included_choice(request)
+    statuses, label = INCLUDED[choice]
+    hidden = set(COUNTED_STATUSES) - set(statuses)
+    pending = 0
+    if hidden and rounds:
+        responses = HouseholdResponse.objects.filter(round__in=rounds, status__in=hidden)
+        keys = unit_keys if unit_keys is not None else _scope(request)
+        if keys is not None:
+            responses = responses.filter(unit_id__in=list(keys))
+        pending = responses.count()
+    keep = tuple(
+        (key, value)
+        for key, values in request.GET.lists()
+        if key not in ("include", "page")
+        for value in values
+    )
+    return Included(
+        choice=choice,
+        statuses=tuple(statuses),
+        label=_(label),
+        pending=pending,
+        options=tuple((value, _(text)) for value, text in INCLUDED_CHOICES),
+        keep=keep,
+    )
+
+
 def _query(request: HttpRequest, **changes) -> str:
     """The current GET parameters with some changed (for links that keep the view)."""
     params = request.GET.copy()
@@ -181,6 +244,7 @@ def _summary_for_unit(
     unit: AdminUnit,
     breakdown: str | tuple[str, ...] = "none",
     by_level: str | None = None,
+    statuses: Collection[str] = COUNTED_STATUSES,
 ) -> RoundSummary | None:
     """The summary of one area (see ``_hierarchy_of``), or None if the round has no data
     the user may see there.
@@ -201,6 +265,7 @@ def _summary_for_unit(
                 breakdown=breakdown,
                 unit_keys=_scope(request),
                 areas=[unit.key],
+                statuses=statuses,
             )
             return summary if summary.areas else None
         if hierarchy == "2025" and by_level == "district":
@@ -215,10 +280,33 @@ def _summary_for_unit(
             hierarchy=hierarchy,
             breakdown=breakdown,
             unit_keys=visible,
+            statuses=statuses,
         )
         return summary if summary.areas else None
     except AggregationError:
         return None
+
+
+def _record_personal_view(
+    request: HttpRequest,
+    *,
+    round_: Round,
+    unit_key: str | None,
+    object_type: str,
+    object_id: str | int,
+    details: dict,
+) -> None:
+    """Write the audit entry of a page that shows names, birth years or ethnicity."""
+    record_event(
+        action=Action.VIEW_PERSONAL,
+        user=request.user,
+        summary=f"{round_.code}: {details.get('page', '')}",
+        unit_id=unit_key,
+        round_code=round_.code,
+        object_type=object_type,
+        object_id=object_id,
+        details=details,
+    )
 
 
 # Charts ---------------------------------------------------------------------------------------
@@ -292,7 +380,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "scoring/index.html",
-        {"rounds": [(r, runs.get(r.pk, 0)) for r in rounds]},
+        {"rounds": [(r, runs.get(r.pk, 0)) for r in rounds], "included": _included(request, [])},
     )
 
 
@@ -305,6 +393,7 @@ def overview(request: HttpRequest, round_code: str) -> HttpResponse:
     hierarchy = _choice(request, "hierarchy", HIERARCHIES, "round")
     breakdown = _choice(request, "breakdown", BREAKDOWNS, "none")
     measure = _choice(request, "measure", CHART_MEASURES, "adults")
+    included = _included(request, [round_])
     error = None
     summary = None
     try:
@@ -315,6 +404,7 @@ def overview(request: HttpRequest, round_code: str) -> HttpResponse:
             hierarchy=hierarchy,
             breakdown=breakdown,
             unit_keys=_scope(request),
+            statuses=included.statuses,
         )
     except AggregationError as exc:
         error = str(exc)
@@ -323,6 +413,7 @@ def overview(request: HttpRequest, round_code: str) -> HttpResponse:
         "run": run,
         "runs": [(r, run_label(r)) for r in citizen_runs(round_=round_)],
         "summary": summary,
+        "included": included,
         "error": error,
         "level": level,
         "hierarchy": hierarchy,
@@ -366,8 +457,9 @@ def unit_report(request: HttpRequest, round_code: str, key: str) -> HttpResponse
     dimensions = ("target_group", "sex", "age_band", "ethnicity")
     # One summary at the level below gives the unit's parts and, as its total, the unit.
     child_level = {"province": "district", "district": "commune"}.get(unit.level)
+    statuses = INCLUDED[_included_choice(request)][0]
     summary = _summary_for_unit(
-        request, round_, run, unit, breakdown=dimensions, by_level=child_level
+        request, round_, run, unit, breakdown=dimensions, by_level=child_level, statuses=statuses
     )
     if summary is None:
         raise Http404
@@ -402,6 +494,15 @@ def unit_report(request: HttpRequest, round_code: str, key: str) -> HttpResponse
     if not personal:
         for row in rows:
             row["head_name"] = row["village"] = None
+    elif rows:
+        _record_personal_view(
+            request,
+            round_=round_,
+            unit_key=unit.key,
+            object_type="household_list",
+            object_id="",
+            details={"page": "scoring:unit", "responses": [row["id"] for row in rows]},
+        )
     pages = Paginator(range(total), HOUSEHOLDS_PER_PAGE)
     page = pages.get_page(page_number)
     context = {
@@ -410,6 +511,7 @@ def unit_report(request: HttpRequest, round_code: str, key: str) -> HttpResponse
         "run": summary.run,
         "runs": [(r, run_label(r)) for r in citizen_runs(round_=round_)],
         "summary": summary,
+        "included": _included(request, [round_], figures.area.communes),
         "figures": figures,
         "breakdowns": [
             (dimension, BREAKDOWN_LABELS[dimension], figures.breakdowns.get(dimension, ()))
@@ -479,6 +581,15 @@ def household_report(request: HttpRequest, round_code: str, pk: int) -> HttpResp
     )
     scored = ScoredResponse.objects.filter(run=run, response=response).first() if run else None
     personal = _personal(request)
+    if personal:
+        _record_personal_view(
+            request,
+            round_=round_,
+            unit_key=response.unit_id,
+            object_type="household_response",
+            object_id=response.pk,
+            details={"page": "scoring:household"},
+        )
     groups = _group_labels(round_)
     members = []
     for member in response.members.order_by("position"):
@@ -529,6 +640,15 @@ def member_report(request: HttpRequest, round_code: str, pk: int) -> HttpRespons
     run = _run_param(request, round_)
     trace = trace_member(member=member, run=run) if run else None
     personal = _personal(request)
+    if personal:
+        _record_personal_view(
+            request,
+            round_=round_,
+            unit_key=member.response.unit_id,
+            object_type="member_response",
+            object_id=member.pk,
+            details={"page": "scoring:member", "response": member.response_id},
+        )
     context = {
         "round": round_,
         "member": member,
@@ -553,11 +673,17 @@ def indicators_report(request: HttpRequest, round_code: str) -> HttpResponse:
     run = _run_param(request, round_)
     level = _choice(request, "level", LEVELS, "commune")
     hierarchy = _choice(request, "hierarchy", HIERARCHIES, "round")
+    included = _included(request, [round_])
     error = None
     summary = None
     try:
         summary = summarise_round(
-            round_=round_, run=run, level=level, hierarchy=hierarchy, unit_keys=_scope(request)
+            round_=round_,
+            run=run,
+            level=level,
+            hierarchy=hierarchy,
+            unit_keys=_scope(request),
+            statuses=included.statuses,
         )
     except AggregationError as exc:
         error = str(exc)
@@ -593,6 +719,7 @@ def indicators_report(request: HttpRequest, round_code: str) -> HttpResponse:
         "runs": [(r, run_label(r)) for r in citizen_runs(round_=round_)],
         "summary": summary,
         "rows": rows,
+        "included": included,
         "weakest_counts": weakest_counts,
         "chart": chart,
         "error": error,
@@ -632,12 +759,13 @@ def changes_report(request: HttpRequest, round_code: str) -> HttpResponse:
         )
     visible = communes if scope is None else communes & scope
     names = dict(AdminUnit.objects.filter(key__in=visible).values_list("key", "name"))
+    included = _included(request, [round_], visible)
     member_rows = household_rows = []
     shared: list[str] = []
     household_shared: list[str] = []
     if base is not None and other is not None and other.pk != base.pk:
         member_rows, shared = compare_runs(
-            base=base, other=other, unit_keys=visible, statuses=COUNTED_STATUSES
+            base=base, other=other, unit_keys=visible, statuses=included.statuses
         )
         base_household, other_household = household_run_for(run=base), household_run_for(run=other)
         if base_household and other_household:
@@ -645,7 +773,7 @@ def changes_report(request: HttpRequest, round_code: str) -> HttpResponse:
                 base=base_household,
                 other=other_household,
                 unit_keys=visible,
-                statuses=COUNTED_STATUSES,
+                statuses=included.statuses,
             )
     versions = CriteriaSet.objects.filter(
         subject=CriteriaSet.Subject.CITIZEN, status=CriteriaSet.Status.PUBLISHED
@@ -659,6 +787,7 @@ def changes_report(request: HttpRequest, round_code: str) -> HttpResponse:
             (f"{v.code}:{v.version}", f"{v.code} v{v.version} – {v.title_vi}") for v in versions
         ],
         "version_text": version_text,
+        "included": included,
         "missing_version": missing_version,
         "member_rows": [(names.get(r.unit_id, r.unit_id), r) for r in member_rows],
         "household_rows": [(names.get(r.unit_id, r.unit_id), r) for r in household_rows],
@@ -760,7 +889,14 @@ def compare(request: HttpRequest) -> HttpResponse:
                     }
                 )
                 continue
-        summary = _summary_for_unit(request, round_, run, unit, breakdown="target_group")
+        summary = _summary_for_unit(
+            request,
+            round_,
+            run,
+            unit,
+            breakdown="target_group",
+            statuses=INCLUDED[_included_choice(request)][0],
+        )
         if summary is None:
             raise Http404
         items.append({"round": round_, "unit": unit, "summary": summary, "raw": raw_item})
@@ -794,6 +930,11 @@ def compare(request: HttpRequest) -> HttpResponse:
         "rescored_url": rescored_url,
         "problems": problems,
         "comparison": comparison,
+        "included": _included(
+            request,
+            [i["round"] for i in items],
+            {c for i in items for f in i["summary"].areas for c in f.area.communes},
+        ),
         "share_url": request.get_full_path(),
     }
     return render(request, "scoring/compare.html", context)

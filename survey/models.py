@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from survey.reference import EDUCATION_LEVELS, ETHNIC_GROUPS, RELATIONSHIPS, SEXES
@@ -230,3 +231,83 @@ class ResponseChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id} r{self.revision}"
+
+
+class ResponseTransition(models.Model):
+    """One change of a response's review status: who, when, from, to and why."""
+
+    response = models.ForeignKey(
+        HouseholdResponse, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=10, choices=ResponseStatus.choices)
+    to_status = models.CharField(max_length=10, choices=ResponseStatus.choices)
+    reason = models.TextField(_("lý do"), blank=True)
+    # The revision the move was made on: "returned, then corrected" shows as a newer one.
+    revision = models.PositiveIntegerField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_status__in=ResponseStatus.values)
+                & Q(to_status__in=ResponseStatus.values)
+                & ~Q(from_status=F("to_status")),
+                name="transition_statuses",
+            ),
+            models.CheckConstraint(
+                condition=~Q(to_status=ResponseStatus.RETURNED) | ~Q(reason=""),
+                name="transition_return_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["response", "at"], name="transition_response_at")]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}: {self.from_status} -> {self.to_status}"
+
+
+class UnitLock(models.Model):
+    """A commune approved and locked for a round: its responses no longer change."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="locks")
+    unit = models.ForeignKey("units.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit"], name="unit_lock_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.unit_id}"
+
+
+class UnitLockEvent(models.Model):
+    """The history of locks and unlocks; an unlock always has its reason."""
+
+    class Kind(models.TextChoices):
+        LOCK = "lock", _("Khoá")
+        UNLOCK = "unlock", _("Mở khoá")
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="lock_events")
+    unit = models.ForeignKey("units.AdminUnit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    reason = models.TextField(_("lý do"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["lock", "unlock"]), name="lock_kind"),
+            models.CheckConstraint(
+                condition=Q(kind="lock") | ~Q(reason=""), name="unlock_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.unit_id} {self.kind}"

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from accounts.selectors import changeable_units, visible_units
-from survey.models import Draft, HouseholdResponse, Round
+from survey.models import (
+    Draft,
+    HouseholdResponse,
+    ResponseStatus,
+    Round,
+    RoundUnit,
+    UnitLock,
+    UnitLockEvent,
+)
 from units.models import AdminUnit
 from units.selectors import by_name
 from units.text import name_key, plain_key
@@ -80,3 +92,125 @@ def search_responses(
     if surveyor:
         responses = responses.filter(surveyor_id=surveyor)
     return responses
+
+
+# Review and locks -------------------------------------------------------------------------
+
+
+def locked_units(*, round_: Round, unit_keys: Iterable[str] | None = None) -> dict[str, UnitLock]:
+    """Return the current locks of the round by commune key."""
+    locks = UnitLock.objects.filter(round=round_).select_related("locked_by")
+    if unit_keys is not None:
+        locks = locks.filter(unit_id__in=list(unit_keys))
+    return {lock.unit_id: lock for lock in locks}
+
+
+def lock_history(
+    *,
+    round_: Round,
+    unit_keys: Iterable[str] | None = None,
+    since: datetime | None = None,
+    kind: str | None = None,
+) -> QuerySet[UnitLockEvent]:
+    """Return the round's locks and unlocks, oldest first.
+
+    ``kind="unlock"`` and ``since`` give "unlocks since" (an export's cover sheet
+    lists them); ``unit_keys`` keeps only those communes (None: all).
+    """
+    events = UnitLockEvent.objects.filter(round=round_)
+    if kind is not None:
+        events = events.filter(kind=kind)
+    if since is not None:
+        events = events.filter(at__gt=since)
+    if unit_keys is not None:
+        events = events.filter(unit_id__in=list(unit_keys))
+    return events.select_related("unit", "by").order_by("at", "pk")
+
+
+def last_return(*, response: HouseholdResponse):
+    """Return the transition that returned ``response`` (None unless it is returned now)."""
+    if response.status != ResponseStatus.RETURNED:
+        return None
+    return (
+        response.transitions.filter(to_status=ResponseStatus.RETURNED)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+@dataclass
+class UnitProgress:
+    unit: AdminUnit
+    planned: int
+    counts: dict[str, int] = field(default_factory=dict)
+    lock: UnitLock | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def returned(self) -> int:
+        return self.counts.get(ResponseStatus.RETURNED, 0)
+
+    @property
+    def lockable(self) -> bool:
+        pending = self.counts.get(ResponseStatus.SUBMITTED, 0) + self.returned
+        return self.lock is None and self.total > 0 and pending == 0
+
+
+@dataclass
+class SurveyorProgress:
+    surveyor: User
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class ReviewDashboard:
+    units: list[UnitProgress]
+    surveyors: list[SurveyorProgress]
+    totals: dict[str, int]
+    planned: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals.values())
+
+
+def review_dashboard(*, user: User, round_: Round) -> ReviewDashboard:
+    """Counts by status per commune and per surveyor, against the planned households."""
+    units = visible_units(user=user).filter(
+        key__in=round_.round_units.values_list("unit_id", flat=True)
+    )
+    planned = dict(
+        RoundUnit.objects.filter(round=round_, unit__in=units).values_list(
+            "unit_id", "planned_households"
+        )
+    )
+    rows = {u.key: UnitProgress(unit=u, planned=planned.get(u.key, 0)) for u in by_name(units)}
+    responses = HouseholdResponse.objects.filter(round=round_, unit__in=units)
+    totals: dict[str, int] = {s: 0 for s in ResponseStatus.values}
+    for row in responses.values("unit_id", "status").annotate(n=Count("pk")):
+        rows[row["unit_id"]].counts[row["status"]] = row["n"]
+        totals[row["status"]] += row["n"]
+    for key, lock in locked_units(round_=round_, unit_keys=rows).items():
+        rows[key].lock = lock
+    by_surveyor: dict[int, dict[str, int]] = {}
+    for row in responses.values("surveyor_id", "status").annotate(n=Count("pk")):
+        by_surveyor.setdefault(row["surveyor_id"], {})[row["status"]] = row["n"]
+    people = User.objects.in_bulk(list(by_surveyor))
+    surveyors = sorted(
+        (SurveyorProgress(surveyor=people[pk], counts=c) for pk, c in by_surveyor.items()),
+        key=lambda p: p.surveyor.get_full_name() or p.surveyor.username,
+    )
+    return ReviewDashboard(
+        units=list(rows.values()),
+        surveyors=surveyors,
+        totals=totals,
+        planned=sum(planned.values()),
+    )

@@ -19,7 +19,10 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from audit.models import Action
+from audit.services import record_event
 from scoring.services import record_response_scores
+from survey.errors import AlreadySurveyed, EditConflict, SurveyError
 from survey.models import (
     Draft,
     Household,
@@ -30,6 +33,7 @@ from survey.models import (
     Round,
     RoundUnit,
 )
+from survey.review import AFTER_CORRECTION, ensure_unlocked, record_transition
 from survey.selectors import entry_units
 from units.text import plain_key
 
@@ -43,22 +47,6 @@ MEMBER_FIELDS = (
     "relationship",
 )
 HOUSEHOLD_FIELDS = ("unit", "village", "address", "head_name", "survey_date")
-
-
-class SurveyError(Exception):
-    """An operation that is refused, with a message for the user."""
-
-
-class EditConflict(SurveyError):
-    pass
-
-
-class AlreadySurveyed(SurveyError):
-    """The household already has a response in the round; ``response`` is that one."""
-
-    def __init__(self, message: str, *, response: HouseholdResponse):
-        super().__init__(message)
-        self.response = response
 
 
 @dataclass(frozen=True)
@@ -81,6 +69,7 @@ def start_draft(*, user: User, round_: Round, response: HouseholdResponse | None
     if not entry_units(user=user, round_=round_):
         raise SurveyError(_("Bạn không có xã nào để khảo sát trong đợt này."))
     if response is not None:
+        ensure_unlocked(round_=round_, unit_key=response.unit_id)
         if response.status == ResponseStatus.APPROVED:
             raise SurveyError(_("Phiếu đã được phê duyệt, không thể sửa."))
         return Draft.objects.create(
@@ -163,10 +152,21 @@ def submit_draft(*, draft_id: uuid.UUID, user: User, submission: Submission) -> 
         raise SurveyError(_("Không tìm thấy bản nháp này."))
     round_ = draft.round
     _check_unit(user=user, round_=round_, unit_key=submission.unit)
+    ensure_unlocked(round_=round_, unit_key=submission.unit)
     if draft.response_id:
         response = _apply_correction(draft=draft, user=user, submission=submission)
     else:
         response = _create_response(draft=draft, user=user, submission=submission)
+        record_event(
+            action=Action.CREATE,
+            user=user,
+            summary=f"{response.household.code}: {response.head_name}",
+            unit_id=response.unit_id,
+            round_code=round_.code,
+            object_type="household_response",
+            object_id=response.pk,
+            details={"new": _snapshot(response)},
+        )
     record_response_scores(response=response)
     draft.delete()
     return response
@@ -294,7 +294,13 @@ def _differences(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> 
 
 
 def _apply_correction(*, draft: Draft, user: User, submission: Submission) -> HouseholdResponse:
-    response = HouseholdResponse.objects.select_for_update().get(pk=draft.response_id)
+    response = (
+        HouseholdResponse.objects.select_for_update()
+        .select_related("round", "household")
+        .get(pk=draft.response_id)
+    )
+    # The unit it leaves counts as much as the unit it moves to.
+    ensure_unlocked(round_=response.round, unit_key=response.unit_id)
     if response.revision != draft.base_revision:
         last = response.changes.order_by("-revision").select_related("changed_by").first()
         who = last.changed_by if last else response.updated_by
@@ -343,6 +349,23 @@ def _apply_correction(*, draft: Draft, user: User, submission: Submission) -> Ho
     ResponseChange.objects.create(
         response=response, revision=response.revision, changed_by=user, changes=changes
     )
+    record_event(
+        action=Action.CHANGE,
+        user=user,
+        summary=f"{response.household.code}: {response.head_name} (r{response.revision})",
+        unit_id=response.unit_id,
+        round_code=response.round.code,
+        object_type="household_response",
+        object_id=response.pk,
+        details={"revision": response.revision, "changes": changes},
+    )
+    after = AFTER_CORRECTION.get(response.status)
+    if after is not None:
+        # A correction answers a return, and undoes a verification: checked again.
+        source = response.status
+        response.status = after
+        response.save(update_fields=["status"])
+        record_transition(response=response, user=user, source=source, target=after)
     return response
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from survey import views
+from survey import import_views, review_views, revisit_views, views
 from survey.wizard import HouseholdWizard
 
 app_name = "survey"
@@ -15,26 +15,25 @@ urlpatterns = [
     path("drafts/<uuid:draft_id>/<str:step>/", wizard, name="wizard"),
     path("responses/<int:pk>/", views.response_detail, name="response"),
     path("responses/<int:pk>/edit/", views.edit_response, name="edit"),
-]
-
-from survey import import_views  # noqa: E402
-
-urlpatterns += [
     path("rounds/<slug:code>/import/", import_views.import_page, name="import"),
     path(
         "rounds/<slug:code>/entry-template.xlsx",
         import_views.entry_template,
         name="entry_template",
     ),
-]
-
-from survey import revisit_views  # noqa: E402
-
-urlpatterns += [
     path("rounds/<slug:code>/revisit/", revisit_views.revisit_search, name="revisit"),
     path(
         "rounds/<slug:code>/revisit/<int:household_id>/",
         revisit_views.revisit_start,
         name="revisit_start",
     ),
+    path("responses/<int:pk>/review/", review_views.transition, name="transition"),
+    path("rounds/<slug:code>/review/", review_views.dashboard, name="review"),
+    path(
+        "rounds/<slug:code>/bulk/<slug:action>/",
+        review_views.bulk,
+        name="bulk",
+    ),
+    path("rounds/<slug:code>/units/<str:key>/lock/", review_views.lock, name="lock"),
+    path("rounds/<slug:code>/units/<str:key>/unlock/", review_views.unlock, name="unlock"),
 ]

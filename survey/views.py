@@ -16,13 +16,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.models import Action
+from audit.services import record_event
 from criteria.selectors import spec_of
 from scoring.models import HouseholdScore, MemberScore, ScoringRun
 from survey.models import HouseholdResponse, ResponseStatus, Round
 from survey.prefill import step_data_from_response
+from survey.review import APPROVE, REVIEW, allowed_targets, holds
 from survey.revisit import household_history
 from survey.selectors import (
     entry_units,
+    last_return,
+    locked_units,
     own_drafts,
     rounds_for_entry,
     search_responses,
@@ -62,12 +67,23 @@ def survey_home(request: HttpRequest) -> HttpResponse:
     """List the open rounds the user can survey in and their unfinished drafts."""
     _require_survey_role(request.user)
     rounds = rounds_for_entry(user=request.user)
+    # A surveyor's households sent back for correction, per round: the first thing to do.
+    returned = dict(
+        visible_responses(user=request.user)
+        .filter(round__in=rounds, surveyor=request.user, status=ResponseStatus.RETURNED)
+        .values_list("round_id")
+        .annotate(n=Count("pk"))
+    )
     return render(
         request,
         "survey/home.html",
         {
-            "rounds": [(r, entry_units(user=request.user, round_=r)) for r in rounds],
+            "rounds": [
+                (r, entry_units(user=request.user, round_=r), returned.get(r.pk, 0)) for r in rounds
+            ],
             "drafts": own_drafts(user=request.user),
+            "reviewer": holds(user=request.user, permission=REVIEW)
+            or holds(user=request.user, permission=APPROVE),
         },
     )
 
@@ -186,12 +202,27 @@ def household_list(request: HttpRequest, code: str) -> HttpResponse:
         if reviewer
         else User.objects.none()
     )
+    record_event(
+        action=Action.VIEW_PERSONAL,
+        user=request.user,
+        summary=f"{round_.code}: {len(rows)}",
+        round_code=round_.code,
+        object_type="household_list",
+        details={
+            "page": "survey:households",
+            "filters": {k: request.GET.get(k, "") for k in ("q", "village", "status", "surveyor")},
+            "responses": ids,
+        },
+    )
     return render(
         request,
         "survey/household_list.html",
         {
             "round": round_,
             "rows": rows,
+            "can_verify": holds(user=request.user, permission=REVIEW),
+            "can_approve": holds(user=request.user, permission=APPROVE),
+            "query": _filter_query(request),
             "page": page,
             "reviewer": reviewer,
             "villages": villages,
@@ -200,6 +231,12 @@ def household_list(request: HttpRequest, code: str) -> HttpResponse:
             "filters": request.GET,
         },
     )
+
+
+def _filter_query(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 @login_required
@@ -233,9 +270,23 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for m in response.members.all()
     ]
-    can_edit = response.status != ResponseStatus.APPROVED and response.unit_id in {
-        u.key for u in entry_units(user=request.user, round_=round_)
-    }
+    lock = locked_units(round_=round_, unit_keys=[response.unit_id]).get(response.unit_id)
+    can_edit = (
+        lock is None
+        and response.status != ResponseStatus.APPROVED
+        and response.unit_id in {u.key for u in entry_units(user=request.user, round_=round_)}
+    )
+    targets = allowed_targets(user=request.user, response=response)
+    record_event(
+        action=Action.VIEW_PERSONAL,
+        user=request.user,
+        summary=f"{response.household.code}: {response.head_name}",
+        unit_id=response.unit_id,
+        round_code=round_.code,
+        object_type="household_response",
+        object_id=response.pk,
+        details={"page": "survey:response"},
+    )
     return render(
         request,
         "survey/response_detail.html",
@@ -249,7 +300,13 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "changes": response.changes.select_related("changed_by"),
             "history": household_history(response=response, user=request.user),
+            "transitions": response.transitions.select_related("by"),
+            "returned": last_return(response=response),
+            "lock": lock,
             "can_edit": can_edit,
+            "can_verify": ResponseStatus.VERIFIED in targets,
+            "can_return": ResponseStatus.RETURNED in targets,
+            "can_approve": ResponseStatus.APPROVED in targets,
             "language": language,
             "citizen": citizen,
         },

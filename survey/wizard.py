@@ -34,7 +34,7 @@ from survey.forms import (
 )
 from survey.models import HouseholdResponse
 from survey.revisit import HOUSEHOLD_INITIAL, earlier_duplicates
-from survey.selectors import entry_units, find_duplicates, visible_responses
+from survey.selectors import entry_units, find_duplicates, last_return, visible_responses
 from survey.services import (
     AlreadySurveyed,
     EditConflict,
@@ -282,7 +282,10 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         step = self.plan[self.steps.current]
-        context.update({"plan_step": step, "round": self.round, "draft": self.storage.draft})
+        draft = self.storage.draft
+        context.update({"plan_step": step, "round": self.round, "draft": draft})
+        if draft.response is not None:
+            context["returned"] = last_return(response=draft.response)
         if step.kind == REVIEW:
             context["review"] = self.review()
         return context

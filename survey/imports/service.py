@@ -26,6 +26,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import Action
+from audit.services import record_event
 from criteria.selectors import spec_of
 from survey.imports.checks import (
     Checked,
@@ -42,7 +44,7 @@ from survey.imports.scores import score_created
 from survey.imports.submissions import KOBO, ODK, read_submissions
 from survey.imports.template import TemplateRound, TemplateUnit, write_entry_template
 from survey.imports.writer import create_responses
-from survey.models import HouseholdResponse, ResponseStatus, Round
+from survey.models import HouseholdResponse, ResponseStatus, Round, UnitLock
 from survey.selectors import entry_units
 from survey.services import (
     MEMBER_FIELDS,
@@ -226,6 +228,7 @@ def _import(
             lap = report.lap("existing", lap)
             if problems:
                 raise ImportRefused(in_reading_order(problems, order))
+            _refuse_locked(round_=round_, new=new, corrections=corrections)
             report.unchanged = unchanged
             report.created, report.updated = len(new), len(corrections)
             if not check_only:
@@ -236,6 +239,24 @@ def _import(
                 except SurveyError as exc:
                     raise ImportRefused([file_problem(str(exc), str(exc))]) from exc
                 report.written = True
+                record_event(
+                    action=Action.IMPORT,
+                    user=user,
+                    summary=f"{round_.code}: {filename}"[:300],
+                    round_code=round_.code,
+                    object_type="import",
+                    object_id=report.sha256[:64],
+                    details={
+                        "filename": filename,
+                        "sha256": report.sha256,
+                        "source": report.source,
+                        "rows": report.households,
+                        "members": report.members,
+                        "created": report.created,
+                        "updated": report.updated,
+                        "unchanged": report.unchanged,
+                    },
+                )
     except ImportRefused as exc:
         report.seconds = time.perf_counter() - started
         log.warning(
@@ -270,6 +291,35 @@ def _import(
         report.seconds,
     )
     return report
+
+
+def _refuse_locked(
+    *,
+    round_: Round,
+    new: Sequence[tuple[Submission, Any]],
+    corrections: Sequence[tuple[HouseholdResponse, Submission]],
+) -> None:
+    """Refuse the whole file if any of its households is in a commune locked for the round."""
+    touched = {submission.unit for submission, _row in new}
+    for response, submission in corrections:
+        touched |= {response.unit_id, submission.unit}
+    locked = sorted(
+        UnitLock.objects.filter(round=round_, unit_id__in=touched).values_list(
+            "unit__name", flat=True
+        )
+    )
+    if locked:
+        names = ", ".join(locked)
+        raise ImportRefused(
+            [
+                file_problem(
+                    f"Số liệu của {names} trong đợt “{round_.name}” đã được phê duyệt và khoá; "
+                    "tệp không được nhập. Cán bộ tỉnh có thể mở khoá (kèm lý do) nếu cần sửa.",
+                    f"The data of {names} in round “{round_.name}” is approved and locked; "
+                    "the file was not imported. Provincial staff can unlock it (with a reason).",
+                )
+            ]
+        )
 
 
 def _write(
