@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from accounts.selectors import changeable_units, visible_units
-from survey.models import Draft, HouseholdResponse, Round
+from survey.models import Draft, HouseholdResponse, Round, RoundUnit
 from units.models import AdminUnit
 from units.selectors import by_name
 from units.text import name_key, plain_key
@@ -30,6 +30,11 @@ def rounds_for_entry(*, user: User) -> list[Round]:
         .distinct()
         .order_by("-starts_on")
     )
+
+
+def round_is_visible(*, user: User, round_: Round) -> bool:
+    """Whether ``user`` sees at least one commune of ``round_``."""
+    return RoundUnit.objects.filter(round=round_, unit__in=visible_units(user=user)).exists()
 
 
 def visible_responses(*, user: User) -> QuerySet[HouseholdResponse]:

@@ -23,6 +23,7 @@ from survey.prefill import step_data_from_response
 from survey.selectors import (
     entry_units,
     own_drafts,
+    round_is_visible,
     rounds_for_entry,
     search_responses,
     visible_responses,
@@ -123,6 +124,10 @@ def household_list(request: HttpRequest, code: str) -> HttpResponse:
     """Surveyors: their households in the round; staff: every household of their units."""
     _require_survey_role(request.user)
     round_ = get_object_or_404(Round, code=code)
+    if not round_is_visible(user=request.user, round_=round_):
+        # 404 as for a round that does not exist: its name and existence are not the user's.
+        security_log.warning("scope refusal: user=%s round=%r", request.user.pk, code[:40])
+        raise Http404
     responses = visible_responses(user=request.user).filter(round=round_)
     reviewer = request.user.has_perm("accounts.review_survey_data")
     if not reviewer:

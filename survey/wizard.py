@@ -31,8 +31,7 @@ from survey.forms import (
     ReviewForm,
     profile_of,
 )
-from survey.models import HouseholdResponse
-from survey.selectors import entry_units, find_duplicates
+from survey.selectors import entry_units, find_duplicates, visible_responses
 from survey.services import EditConflict, Submission, SurveyError, submit_draft
 from survey.steps import HOUSEHOLD, MEMBERS, REVIEW, Step, plan_steps, step_applies
 
@@ -54,7 +53,12 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            submitted = HouseholdResponse.objects.filter(source_draft=kwargs["draft_id"]).first()
+            # Only a response the user may see: another user's draft id must not lead anywhere.
+            submitted = (
+                visible_responses(user=request.user)
+                .filter(source_draft=kwargs["draft_id"])
+                .first()
+            )
             if submitted is not None:
                 messages.info(request, _("Phiếu này đã được gửi."))
                 return redirect("survey:response", pk=submitted.pk)
