@@ -1,5 +1,6 @@
 from datetime import date
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
@@ -32,3 +33,14 @@ def home(request: HttpRequest) -> HttpResponse:
         "pilot_day": date(2021, 6, 1),
     }
     return render(request, "accounts/home.html", context)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; a refused login answers 400, like every refused form."""
+
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response

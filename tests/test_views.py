@@ -138,7 +138,7 @@ def test_login_form_refuses_a_wrong_password(client, make_user):
 
     response = client.post("/accounts/login/", {"username": "dieutravien", "password": "sai-roi"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert '<div class="errorlist" role="alert">' in text(response)
     assert "_auth_user_id" not in client.session
     assert client.get("/")["Location"] == "/accounts/login/?next=/"

@@ -183,7 +183,7 @@ def test_five_failures_lock_the_account_from_that_address_only(client, make_user
     user = make_user(SURVEYOR, username="bi-khoa")
     make_user(SURVEYOR, username="khong-bi-khoa")
     for _ in range(4):
-        assert _login(client, user.username, "sai-mat-khau").status_code == 200
+        assert _login(client, user.username, "sai-mat-khau").status_code == 400
     assert _login(client, user.username, "sai-mat-khau").status_code == 429  # the fifth
     locked = _login(client, user.username, PASSWORD)
     assert locked.status_code == 429

@@ -100,7 +100,7 @@ EXPECTED: dict[str, dict[str, str]] = {
         administrator="200 200 | 200 200",
     ),
     "login": row(
-        anonymous="200 200 | 200 200",
+        anonymous="200 200 | 400 400",
         surveyor="302 302 | 302 302",
         commune_staff="302 302 | 302 302",
         province_staff="302 302 | 302 302",
