@@ -44,3 +44,12 @@ class LoginView(auth_views.LoginView):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change page; a refused change answers 400."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response

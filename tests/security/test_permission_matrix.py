@@ -117,11 +117,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     ),
     "password_change": row(
         anonymous="302 302 | 302 302",
-        surveyor="200 200 | 200 200",
-        commune_staff="200 200 | 200 200",
-        province_staff="200 200 | 200 200",
-        committee="200 200 | 200 200",
-        administrator="200 200 | 200 200",
+        surveyor="200 200 | 400 400",
+        commune_staff="200 200 | 400 400",
+        province_staff="200 200 | 400 400",
+        committee="200 200 | 400 400",
+        administrator="200 200 | 400 400",
     ),
     "password_change_done": row(
         anonymous="302 302 | 302 302",
