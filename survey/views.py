@@ -136,6 +136,8 @@ def household_list(request: HttpRequest, code: str) -> HttpResponse:
         surveyor = int(request.GET.get("surveyor") or 0) or None
     except ValueError:
         surveyor = None
+    if surveyor is not None and not 0 < surveyor < 2**63:
+        surveyor = None  # SQLite cannot even compare a larger number (OverflowError, a 500)
     status = request.GET.get("status", "")
     if status not in ResponseStatus.values:
         status = ""

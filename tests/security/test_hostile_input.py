@@ -27,16 +27,24 @@ from accounts.roles import ADMINISTRATOR, COMMUNE_STAFF, PROVINCE_STAFF
 from criteria.models import CriteriaSet
 from criteria.selectors import find_version, spec_of
 from criteria.workbook import write_workbook
-from survey.models import Draft, Household, HouseholdResponse, MemberResponse, ResponseChange
-from tests.factories import NGA_QUAN, PASSWORD
-from tests.imports.conftest import fill_template, household_row, member_rows, pilot_sets, round_  # noqa: F401
+from survey.models import (
+    Draft,
+    Household,
+    HouseholdResponse,
+    MemberResponse,
+    ResponseChange,
+    Round,
+)
+from survey.services import create_round
+from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN, PASSWORD
+from tests.imports.conftest import fill_template, household_row, member_rows
 from tests.survey.conftest import (
     FOUR_MEMBERS,
-    household_post,
     members_post,
     start,
     submit_all,
     walk,
+    walk_posts,
 )
 from units.models import AdminUnit
 
@@ -168,6 +176,21 @@ CRITERIA_MESSAGES = {
 
 
 @pytest.fixture
+def round_(pilot_sets) -> Round:
+    """The open 2021 round of tests/survey and tests/imports, on Nga Quán and two more."""
+    return create_round(
+        code="r2021",
+        name="Thí điểm 2021",
+        citizen_set=find_version(code="CDHT", version=1),
+        household_set=find_version(code="GDHT", version=1),
+        starts_on=date(2021, 6, 1),
+        ends_on=date(2021, 12, 31),
+        planned={NGA_QUAN: 20, MINH_QUAN_ACUTE: 20},
+        status=Round.Status.OPEN,
+    )
+
+
+@pytest.fixture
 def staff_client(client, round_, make_user):
     client.force_login(make_user(COMMUNE_STAFF, username="canbo"))
     return client
@@ -214,3 +237,332 @@ def test_a_hostile_file_is_refused_by_the_criteria_upload(admin_client, pilot_se
     response = criteria_upload(admin_client, HOSTILE_FILES[case](good))
     assert_refused(response, before, CRITERIA_MESSAGES[case])
     assert "criteria_upload" not in admin_client.session
+
+
+# The wizard's steps ----------------------------------------------------------------------
+
+NUL = "\x00"
+LONG = "Nguyễn " * 800  # 5 600 characters
+HUGE = "9" * 30
+
+
+@pytest.fixture
+def surveyor_client(client, round_, make_user):
+    client.force_login(make_user("surveyor", username="dieutra"))
+    return client
+
+
+def errors_of(response) -> list[str]:
+    found = re.findall(r'<p class="error"[^>]*>(.*?)</p>', response.content.decode(), re.S)
+    return [html.unescape(m).strip() for m in found]
+
+
+PERIOD = "Ngày khảo sát phải trong thời gian của đợt (01/06/2021 – 31/12/2021)."
+NOT_A_DATE = "Nhập một ngày hợp lệ."
+NOT_AN_INTEGER = "Nhập một số tổng thể."  # Django's Vietnamese for "Enter a whole number."
+NUL_REFUSED = "Không được dùng ký tự null."
+STEP_CASES = [
+    # (step, field, value, the message beside the field)
+    ("household", "survey_date", "1900-01-01", PERIOD),
+    ("household", "survey_date", "9999-12-31", PERIOD),
+    ("household", "survey_date", "2021-02-30", NOT_A_DATE),
+    ("household", "survey_date", "99999-01-01", NOT_A_DATE),
+    ("household", "head_name", LONG, "Giá trị này chỉ có tối đa 120 kí tự (hiện có 5599)"),
+    ("household", "head_name", f"Nguyễn{NUL}An", NUL_REFUSED),
+    ("household", "head_name", "   ", "Trường này là bắt buộc."),
+    (
+        "household",
+        "unit",
+        "<script>alert(1)</script>",
+        "Hãy chọn một lựa chọn hợp lệ. <script>alert(1)</script> không phải là một trong "
+        "các lựa chọn khả thi.",
+    ),
+    ("members", "birth_year", "-5", "Đảm bảo giá trị này lớn hơn hoặc bằng với 1900 ."),
+    ("members", "birth_year", HUGE, "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 2021 ."),
+    ("members", "birth_year", "1e3", NOT_AN_INTEGER),
+    ("members", "birth_year", "2999", "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 2021 ."),
+    ("members", "full_name", NUL, NUL_REFUSED),
+    ("c1", "community_sessions_12m", "-1", "Số buổi phải từ 0 đến 365."),
+    (
+        "c1",
+        "community_sessions_12m",
+        HUGE,
+        "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 1000000000 .",
+    ),
+    ("c1", "community_sessions_12m", "NaN", NOT_AN_INTEGER),
+]
+
+
+@pytest.mark.parametrize(("step", "field", "value", "message"), STEP_CASES)
+def test_a_hostile_value_in_a_wizard_step_is_refused(
+    surveyor_client, round_, step, field, value, message
+):
+    base = start(surveyor_client, round_)
+    walk(surveyor_client, base, FOUR_MEMBERS, until=step)
+    posted = dict(walk_posts(FOUR_MEMBERS))[step]
+    name = {"household": f"household-{field}", "members": f"members-0-{field}"}.get(
+        step, f"{step}-m0-{field}"
+    )
+    posted[name] = value
+    before = counts()
+    response = surveyor_client.post(f"{base}/{step}/", posted)
+    assert_refused(response, before)
+    assert errors_of(response) == [message]
+    assert step not in Draft.objects.get().data.get("step_data", {})
+
+
+# Bodies and content types ----------------------------------------------------------------
+
+
+def test_a_body_over_the_memory_limit_is_refused(client, units):
+    before = counts()
+    response = client.post("/accounts/login/", {"username": "a" * (6 * MB), "password": "x"})
+    assert_refused(response, before, "Yêu cầu không hợp lệ")
+    assert "_auth_user_id" not in client.session
+
+
+def test_too_many_fields_are_refused(surveyor_client, round_):
+    base = start(surveyor_client, round_)
+    walk(surveyor_client, base, FOUR_MEMBERS, until="members")
+    posted = members_post(FOUR_MEMBERS)
+    posted.update({f"members-{i}-full_name": "An" for i in range(1200)})
+    before = counts()
+    response = surveyor_client.post(f"{base}/members/", posted)
+    assert_refused(response, before, "Yêu cầu không hợp lệ")
+    assert "members" not in Draft.objects.get().data.get("step_data", {})
+
+
+def test_json_instead_of_a_form_is_refused(client, units):
+    before = counts()
+    response = client.post(
+        "/accounts/login/", '{"username": "a", "password": "b"}', content_type="application/json"
+    )
+    assert_refused(response, before, "Trường này là bắt buộc.")
+
+
+def test_an_upload_that_is_not_multipart_is_refused(staff_client, round_):
+    before = counts()
+    response = staff_client.post(
+        "/survey/rounds/r2021/import/", b"PK\x03\x04", content_type="application/octet-stream"
+    )
+    assert_refused(response, before)
+    assert errors_of(response) == ["Trường này là bắt buộc."]
+
+
+def test_a_criteria_upload_that_is_not_multipart_is_refused(admin_client, pilot_sets):
+    before = counts()
+    response = admin_client.post("/criteria/upload/", "file=x", content_type="text/plain")
+    assert_refused(response, before)
+    assert errors_of(response) == ["Trường này là bắt buộc."]
+
+
+def test_an_upload_over_ten_megabytes_is_refused(staff_client, round_):
+    before = counts()
+    response = import_upload(staff_client, b"PK\x03\x04" + b"\0" * (11 * MB))
+    assert_refused(response, before, "Tệp quá lớn; tối đa 10 MB.")
+
+
+def test_a_criteria_upload_over_ten_megabytes_is_refused(admin_client, pilot_sets):
+    before = counts()
+    response = criteria_upload(admin_client, b"PK\x03\x04" + b"\0" * (11 * MB))
+    assert_refused(response, before, "Tệp quá lớn; tối đa 10 MB.")
+
+
+# Login, password, language -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "username",
+    ["<script>alert(1)</script>", "' OR 1=1 --", "a" * 5000, "Nguyễn\u202eAn", "an\x00"],
+)
+def test_hostile_user_names_are_refused_at_login(client, make_user, username):
+    make_user("surveyor", username="an")
+    before = counts()
+    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
+    text = assert_refused(response, before)
+    assert "_auth_user_id" not in client.session
+    assert "errorlist" in response.content.decode() or "error" in text
+
+
+def test_a_hostile_new_password_is_refused(client, make_user):
+    user = make_user("surveyor", username="an")
+    client.force_login(user)
+    for new in ("1" * 12, "x" * 5000 + "\x00"):
+        before = counts()
+        response = client.post(
+            "/accounts/password/",
+            {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        )
+        assert_refused(response, before)
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(
+    ("language", "next_url"),
+    [
+        ("xx", "/"),
+        ("<script>", "/"),
+        ("en", "https://evil.example/"),
+        ("en", "//evil.example/"),
+        ("en", "javascript:alert(1)"),
+    ],
+)
+def test_the_language_switch_ignores_unknown_languages_and_foreign_addresses(
+    client, units, language, next_url
+):
+    response = client.post("/i18n/setlang/", {"language": language, "next": next_url})
+    # Django's view always redirects; it must stay on the site and set only known languages.
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    cookie = response.cookies.get("django_language")
+    assert cookie is None or cookie.value in {"vi", "en"}
+
+
+# Search, dates and parameters ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/survey/rounds/r2021/households/?q=%00",
+        "/units/?on=2021-01-01%00",
+        "/units/04528@2020-02-01%00/",
+        "/reports/compare/?item=r2021:%00",
+    ],
+)
+def test_a_nul_character_in_an_address_is_refused(staff_client, round_, url):
+    before = counts()
+    assert_refused(staff_client.get(url), before, "Yêu cầu không hợp lệ")
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/survey/rounds/r2021/households/?q=" + "%25" * 3000, 200),
+        ("/survey/rounds/r2021/households/?q=' OR 1=1 --&village=%25&status=<b>", 200),
+        ("/survey/rounds/r2021/households/?surveyor=99999999999999999999999", 200),
+        ("/survey/rounds/r2021/households/?page=-1", 200),
+        ("/survey/rounds/r2021/households/?page=99999999999999999999", 200),
+        ("/survey/responses/99999999999999999999999/", 404),
+        ("/reports/r2021/households/99999999999999999999999/", 404),
+        ("/reports/r2021/?run=99999999999999999999999", 404),
+        ("/reports/r2021/?run=-1", 404),
+        ("/reports/r2021/?level=<script>alert(1)</script>", 200),
+        ("/units/?on=0001-01-01", 200),
+        ("/units/?on=9999-12-31", 200),
+        ("/units/?on=99999-01-01", 400),
+        ("/units/?on=<script>alert(1)</script>", 400),
+    ],
+)
+def test_hostile_parameters_never_fail_and_are_never_echoed_raw(
+    client, round_, make_user, url, status
+):
+    client.force_login(make_user(PROVINCE_STAFF, username="tinh"))
+    before = counts()
+    response = client.get(url)
+    assert response.status_code == status
+    body = response.content.decode()
+    assert "Traceback" not in body
+    assert "<script>alert" not in body
+    assert "' OR 1=1" not in body or "&#x27; OR 1=1" in body
+    assert counts() == before
+
+
+def test_a_search_does_not_treat_percent_as_a_wildcard(staff_client, round_):
+    submit_all(staff_client, round_, FOUR_MEMBERS)
+    staff_client.get("/survey/rounds/r2021/households/")  # shows the "saved" message once
+    found = staff_client.get("/survey/rounds/r2021/households/?q=%25")
+    assert found.status_code == 200
+    assert "Nguyễn Văn An" not in page_text(found)
+    found = staff_client.get("/survey/rounds/r2021/households/?q=Nguyễn")
+    assert "Nguyễn Văn An" in page_text(found)
+
+
+# Names: scripts, formulas, Unicode ---------------------------------------------------------
+
+SCRIPT_NAME = "<script>alert('hộ')</script>"
+ATTRIBUTE_NAME = '"><img src=x onerror=alert(1)>'
+MEMBER_SCRIPT = "</script><script>alert(2)</script>"
+
+
+def test_script_in_names_and_free_text_is_stored_as_typed_and_escaped_everywhere(
+    staff_client, round_, make_user, client
+):
+    members = [dict(FOUR_MEMBERS[0], full_name=MEMBER_SCRIPT), *FOUR_MEMBERS[1:]]
+    saved = submit_all(
+        staff_client,
+        round_,
+        members,
+        head_name=SCRIPT_NAME,
+        village=ATTRIBUTE_NAME,
+        address='=HYPERLINK("http://evil.example","x")',
+    )
+    assert saved.head_name == SCRIPT_NAME
+    assert saved.members.order_by("position").first().full_name == MEMBER_SCRIPT
+    pages = {
+        "response": staff_client.get(f"/survey/responses/{saved.pk}/"),
+        "list": staff_client.get("/survey/rounds/r2021/households/"),
+        "search": staff_client.get("/survey/rounds/r2021/households/?q=script"),
+    }
+    province = make_user(PROVINCE_STAFF, username="tinh")
+    staff_client.force_login(province)
+    pages["report_household"] = staff_client.get(f"/reports/r2021/households/{saved.pk}/")
+    member = saved.members.order_by("position").first()
+    pages["report_member"] = staff_client.get(f"/reports/r2021/members/{member.pk}/")
+    pages["report_unit"] = staff_client.get(f"/reports/r2021/units/{NGA_QUAN}/")
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        body = response.content.decode()
+        for raw in (SCRIPT_NAME, ATTRIBUTE_NAME, MEMBER_SCRIPT, "<script>alert"):
+            assert raw not in body, (name, raw)
+    for name in ("response", "list", "report_household"):
+        assert html.escape(SCRIPT_NAME) in pages[name].content.decode(), name
+
+
+def test_a_unit_name_with_a_script_is_escaped_in_the_chart_data(client, round_, make_user):
+    hostile = "</script><script>alert(3)</script>"
+    AdminUnit.objects.filter(key=NGA_QUAN).update(name=hostile)
+    client.force_login(make_user(PROVINCE_STAFF, username="tinh"))
+    response = client.get("/reports/r2021/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert hostile not in body
+    assert "<script>alert(3)" not in body
+
+
+def test_a_unit_name_like_a_formula_stays_text_in_the_entry_template(staff_client, round_):
+    formula = '=HYPERLINK("http://evil.example","Xã Nga Quán")'
+    AdminUnit.objects.filter(key=NGA_QUAN).update(name=formula)
+    response = staff_client.get("/survey/rounds/r2021/entry-template.xlsx")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value == formula]
+    assert cells, "the unit name is in the template"
+    assert {c.data_type for c in cells} == {"s"}  # text, never a formula
+
+
+def test_a_name_typed_with_combining_tone_marks_is_stored_precomposed_and_found_both_ways(
+    staff_client, round_
+):
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Hường")
+    assert decomposed != "Nguyễn Thị Hường"
+    members = [dict(FOUR_MEMBERS[0], full_name=decomposed), *FOUR_MEMBERS[1:]]
+    saved = submit_all(staff_client, round_, members, head_name=decomposed)
+    assert saved.head_name == "Nguyễn Thị Hường"
+    assert saved.members.order_by("position").first().full_name == "Nguyễn Thị Hường"
+    for query in ("Nguyễn Thị Hường", decomposed, "nguyen thi huong"):
+        found = staff_client.get("/survey/rounds/r2021/households/", {"q": query})
+        assert found.status_code == 200
+        assert "Nguyễn Thị Hường" in page_text(found), query
+
+
+def test_invisible_and_direction_control_characters_are_kept_as_text_and_shown_safely(
+    staff_client, round_
+):
+    typed = "Nguyễn\u200bVăn \u202eAn"  # a zero-width space, a right-to-left override
+    saved = submit_all(staff_client, round_, FOUR_MEMBERS, head_name=typed)
+    assert saved.head_name == typed
+    shown = staff_client.get(f"/survey/responses/{saved.pk}/")
+    assert shown.status_code == 200
+    assert typed in page_text(shown)
