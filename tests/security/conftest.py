@@ -7,6 +7,7 @@ inside the user's scope and one outside it (see ``World.values``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
@@ -17,7 +18,8 @@ from criteria.selectors import find_version
 from criteria.services import create_draft_version
 from scoring.synthetic import generate_round
 from survey.models import Draft, HouseholdResponse, MemberResponse, Round
-from tests.factories import NGA_QUAN, AdminUnitFactory
+from survey.services import create_round
+from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN, AdminUnitFactory
 from tests.scoring_agg.conftest import pilot_sets  # noqa: F401 - a fixture
 from units.models import UnitLevel
 
@@ -112,3 +114,18 @@ def world(pilot_sets, make_user) -> World:  # noqa: F811 - the fixture imported 
         "other_criteria": draft_set.pk,
     }
     return World(users=users, inside=inside, outside=outside, own_drafts=own_drafts)
+
+
+@pytest.fixture
+def round_(pilot_sets) -> Round:  # noqa: F811 - the fixture imported above
+    """The open 2021 round of tests/survey and tests/imports, on Nga Quán and Minh Quán."""
+    return create_round(
+        code="r2021",
+        name="Thí điểm 2021",
+        citizen_set=find_version(code="CDHT", version=1),
+        household_set=find_version(code="GDHT", version=1),
+        starts_on=date(2021, 6, 1),
+        ends_on=date(2021, 12, 31),
+        planned={NGA_QUAN: 20, MINH_QUAN_ACUTE: 20},
+        status=Round.Status.OPEN,
+    )

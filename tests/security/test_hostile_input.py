@@ -16,7 +16,6 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Callable
-from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
@@ -33,10 +32,8 @@ from survey.models import (
     HouseholdResponse,
     MemberResponse,
     ResponseChange,
-    Round,
 )
-from survey.services import create_round
-from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN, PASSWORD
+from tests.factories import NGA_QUAN, PASSWORD
 from tests.imports.conftest import fill_template, household_row, member_rows
 from tests.survey.conftest import (
     FOUR_MEMBERS,
@@ -173,21 +170,6 @@ CRITERIA_MESSAGES = {
     "html_named_xlsx": "Cần một bảng tên–giá trị",
     "old_xls": "Tệp không phải là văn bản UTF-8",
 }
-
-
-@pytest.fixture
-def round_(pilot_sets) -> Round:
-    """The open 2021 round of tests/survey and tests/imports, on Nga Quán and two more."""
-    return create_round(
-        code="r2021",
-        name="Thí điểm 2021",
-        citizen_set=find_version(code="CDHT", version=1),
-        household_set=find_version(code="GDHT", version=1),
-        starts_on=date(2021, 6, 1),
-        ends_on=date(2021, 12, 31),
-        planned={NGA_QUAN: 20, MINH_QUAN_ACUTE: 20},
-        status=Round.Status.OPEN,
-    )
 
 
 @pytest.fixture
