@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.forms import LoginForm
 from accounts.models import ScopeAssignment
 from accounts.selectors import roles_of, sees_everything, visible_units
 from units.models import UnitLevel
@@ -39,6 +40,7 @@ class LoginView(auth_views.LoginView):
     """Django's login page; a refused login answers 400, like every refused form."""
 
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def form_invalid(self, form) -> HttpResponse:
         response = super().form_invalid(form)

@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -83,7 +83,9 @@ class RequestIdMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError, DatabaseError)):
+        # Only a lost or refused connection: a DataError or IntegrityError is a bug (500),
+        # and "the database cannot be reached" would send people looking in the wrong place.
+        if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         error_log.error("database unavailable: %s", type(exception).__name__, exc_info=exception)
         body = render_to_string("503.html", {"request_id": getattr(request, "request_id", "-")})

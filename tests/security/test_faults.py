@@ -8,6 +8,7 @@ Faults injected:
   same point (a real process, its own SQLite file);
 * a rescore fails after every score is written, while the aggregates are built
   (``rebuild_run_aggregates`` raises);
+* a DataError in a request (a 500, not the "database lost" page);
 * the database connection is lost in the middle of a request (OperationalError) and
   during the health check.
 """
@@ -24,7 +25,7 @@ import time
 
 import pytest
 from django.conf import settings
-from django.db import OperationalError
+from django.db import DataError, OperationalError
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
@@ -258,3 +259,17 @@ def test_an_import_process_killed_mid_write_leaves_nothing(tmp_path, round_, mak
         assert after.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         for table in ("survey_household", "survey_householdresponse", "survey_memberresponse"):
             assert after.execute(f"SELECT COUNT(*) FROM {table}").fetchone() == (0,), table  # noqa: S608
+
+
+def test_a_data_error_is_a_500_not_a_lost_database(round_, make_user, monkeypatch):
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user(SURVEYOR, username="dieutra"))
+
+    def refused(*args, **kwargs):
+        raise DataError("value too long for type character varying(255)")
+
+    monkeypatch.setattr("survey.views.rounds_for_entry", refused)
+    response = client.get("/survey/")
+    assert response.status_code == 500
+    assert "không kết nối được cơ sở dữ liệu" not in response.content.decode()
+    assert "value too long" not in response.content.decode()
