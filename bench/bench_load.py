@@ -3,6 +3,7 @@ province reports read meanwhile, against gunicorn and PostgreSQL.
 
     .venv/bin/python bench/bench_load.py [--households 100] [--surveyors 50]
         [--workers 2] [--threads 4] [--port 8765] [--reports 20] [--background 2000]
+        [--think 0]
         [--database postgres://postgres@127.0.0.1:5432/h_security_load]
 
 Bounded: only 127.0.0.1 is contacted, the number of requests is fixed (each of the
@@ -14,7 +15,9 @@ a throw-away database of yours), then ``migrate``, ``collectstatic``, ``setup_de
 households in that round, so the reports have something to add up).
 
 ``surveyors`` threads (urllib, one cookie jar each; the code of bench/bench_wizard.py)
-log in and enter the households as a browser would, without think time. With
+log in and enter the households as a browser would: without think time by default (the
+server saturated: latency is then mostly queueing), or with ``--think S``, a random pause
+of mean S seconds before each form is posted, as people reading and typing. With
 ``--reports N`` (default 20), one more thread logs in as province staff and, while the
 entry runs, reads N times the round's province overview and its indicators page (the
 ``summarise_round`` code path of every figure): a stand-in for the provincial export.
@@ -30,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import secrets
 import shutil
 import socket
@@ -82,6 +86,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8765, help="first port tried (8765+)")
     parser.add_argument("--reports", type=int, default=20, help="report reads (0: none)")
     parser.add_argument("--background", type=int, default=2000, help="synthetic households")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a surveyor spends on a page before posting it (0: none)",
+    )
     parser.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/h_security_load")
     args = parser.parse_args()
     if not args.database.startswith(("postgres://", "postgresql://")):
@@ -140,10 +150,25 @@ def reader(base: str, password: str, count: int, results, done: threading.Event,
         results.fail(f"reports: {exc}")
 
 
+def with_think_time(mean: float) -> None:
+    """Make every simulated person pause before each POST (not counted in its latency)."""
+    answer = wizard.Browser.request
+    draw = random.Random(8)
+
+    def request(self, path: str, data: dict | None = None):
+        if data is not None:
+            time.sleep(draw.expovariate(1 / mean))
+        return answer(self, path, data)
+
+    wizard.Browser.request = request
+
+
 def main() -> None:
     args = parse_args()
     stop = time.monotonic() + DEADLINE
     wizard.PASSWORD = password = secrets.token_urlsafe(16)
+    if args.think:
+        with_think_time(args.think)
     scratch = Path(tempfile.mkdtemp(prefix="bench_load_"))
     port = port_from(args.port)
     base = f"http://127.0.0.1:{port}"
@@ -256,7 +281,7 @@ def main() -> None:
             f"nproc={os.cpu_count()} (shared with other work)  gunicorn workers={args.workers} "
             f"x {args.threads} threads  surveyors={args.surveyors}  "
             f"households={args.households}  background households={args.background}  "
-            f"report reads={args.reports}  database=PostgreSQL  "
+            f"report reads={args.reports}  think time={args.think:g} s  database=PostgreSQL  "
             f"python={sys.version.split()[0]}"
         )
         print()
