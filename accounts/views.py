@@ -1,11 +1,13 @@
 from datetime import date
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.forms import LoginForm
 from accounts.models import ScopeAssignment
 from accounts.selectors import roles_of, sees_everything, visible_units
 from units.models import UnitLevel
@@ -32,3 +34,24 @@ def home(request: HttpRequest) -> HttpResponse:
         "pilot_day": date(2021, 6, 1),
     }
     return render(request, "accounts/home.html", context)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; a refused login answers 400, like every refused form."""
+
+    redirect_authenticated_user = True
+    authentication_form = LoginForm
+
+    def form_invalid(self, form) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change page; a refused change answers 400."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response

@@ -12,13 +12,15 @@ import logging
 import time
 import uuid
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 access_log = logging.getLogger("requests")
 error_log = logging.getLogger("django.request")
+security_log = logging.getLogger("security.input")
 
 
 class RequestIdFilter(logging.Filter):
@@ -81,8 +83,30 @@ class RequestIdMiddleware:
         return response
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (OperationalError, InterfaceError, DatabaseError)):
+        # Only a lost or refused connection: a DataError or IntegrityError is a bug (500),
+        # and "the database cannot be reached" would send people looking in the wrong place.
+        if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         error_log.error("database unavailable: %s", type(exception).__name__, exc_info=exception)
         body = render_to_string("503.html", {"request_id": getattr(request, "request_id", "-")})
         return HttpResponse(body, status=503)
+
+
+class RejectNulMiddleware:
+    """Answer 400 to a path or query string holding a NUL character.
+
+    PostgreSQL refuses NUL in text, so such a value reaching a query would end in a 500;
+    no address or search of the product ever needs one. Forms refuse it in posted fields.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.GET.lists()
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in query
+        ):
+            security_log.warning("NUL character refused: %s", request.method)
+            return render(request, "400.html", status=400)
+        return self.get_response(request)

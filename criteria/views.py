@@ -224,7 +224,12 @@ def criteria_upload(request: HttpRequest) -> HttpResponse:
     """Upload a workbook or YAML; show every problem, or a preview to confirm before saving."""
     if request.method == "POST" and "confirm" in request.POST:
         return _save_uploaded(request)
-    form = CriteriaUploadForm(request.POST or None, request.FILES or None)
+    # Bound on every POST: a body that is not a form still gets "this field is required".
+    form = (
+        CriteriaUploadForm(request.POST, request.FILES)
+        if request.method == "POST"
+        else CriteriaUploadForm()
+    )
     problems, spec = [], None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

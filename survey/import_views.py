@@ -89,7 +89,8 @@ def entry_template(request: HttpRequest, code: str) -> FileResponse:
 def import_page(request: HttpRequest, code: str) -> HttpResponse:
     """Upload a file; on any problem show every one and save nothing."""
     round_ = _entry_round(request, code)
-    form = ImportForm(request.POST or None, request.FILES or None)
+    # Bound on every POST: a body that is not a form still gets "this field is required".
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     language = get_language() or "vi"
     context = {
         "round": round_,

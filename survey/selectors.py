@@ -44,6 +44,11 @@ def rounds_for_entry(*, user: User) -> list[Round]:
     )
 
 
+def round_is_visible(*, user: User, round_: Round) -> bool:
+    """Whether ``user`` sees at least one commune of ``round_``."""
+    return RoundUnit.objects.filter(round=round_, unit__in=visible_units(user=user)).exists()
+
+
 def visible_responses(*, user: User) -> QuerySet[HouseholdResponse]:
     return HouseholdResponse.objects.filter(unit__in=visible_units(user=user))
 

@@ -29,6 +29,7 @@ from survey.selectors import (
     last_return,
     locked_units,
     own_drafts,
+    round_is_visible,
     rounds_for_entry,
     search_responses,
     visible_responses,
@@ -140,6 +141,10 @@ def household_list(request: HttpRequest, code: str) -> HttpResponse:
     """Surveyors: their households in the round; staff: every household of their units."""
     _require_survey_role(request.user)
     round_ = get_object_or_404(Round, code=code)
+    if not round_is_visible(user=request.user, round_=round_):
+        # 404 as for a round that does not exist: its name and existence are not the user's.
+        security_log.warning("scope refusal: user=%s round=%r", request.user.pk, code[:40])
+        raise Http404
     responses = visible_responses(user=request.user).filter(round=round_)
     reviewer = request.user.has_perm("accounts.review_survey_data")
     if not reviewer:
@@ -148,6 +153,8 @@ def household_list(request: HttpRequest, code: str) -> HttpResponse:
         surveyor = int(request.GET.get("surveyor") or 0) or None
     except ValueError:
         surveyor = None
+    if surveyor is not None and not 0 < surveyor < 2**63:
+        surveyor = None  # SQLite cannot even compare a larger number (OverflowError, a 500)
     status = request.GET.get("status", "")
     if status not in ResponseStatus.values:
         status = ""

@@ -63,7 +63,11 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             submitted = HouseholdResponse.objects.filter(source_draft=kwargs["draft_id"]).first()
-            if submitted is not None:
+            # Only to a response the user may see: another user's draft id leads nowhere.
+            if (
+                submitted is not None
+                and visible_responses(user=request.user).filter(pk=submitted.pk).exists()
+            ):
                 messages.info(request, _("Phiếu này đã được gửi."))
                 return redirect("survey:response", pk=submitted.pk)
         return super().dispatch(request, *args, **kwargs)
@@ -209,7 +213,12 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
             data[total] = str(int(data.get(total) or 0) + 1)
             self.storage.set_step_data(MEMBERS, self.process_step(self.get_form(data=data)))
             return self.render(self.get_form(data=data))
-        return super().post(*args, **kwargs)
+        response = super().post(*args, **kwargs)
+        form = getattr(response, "context_data", {}).get("form")
+        if form is not None and form.is_bound and form.errors:
+            # The step is shown again with its messages: a refused request, not a page.
+            response.status_code = 400
+        return response
 
     def process_step(self, form):
         if self.steps.current == HOUSEHOLD and form.is_valid():

@@ -138,7 +138,7 @@ def test_login_form_refuses_a_wrong_password(client, make_user):
 
     response = client.post("/accounts/login/", {"username": "dieutravien", "password": "sai-roi"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert '<div class="errorlist" role="alert">' in text(response)
     assert "_auth_user_id" not in client.session
     assert client.get("/")["Location"] == "/accounts/login/?next=/"
@@ -231,7 +231,7 @@ def test_password_change_refused_keeps_the_old_password(client, signed_in, old, 
         "/accounts/password/", {"old_password": old, "new_password1": new1, "new_password2": new2}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert f'id="id_{field}_error"' in text(response)
     user.refresh_from_db()
     assert user.check_password(PASSWORD) is True

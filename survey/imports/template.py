@@ -28,6 +28,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from criteria.spec import CriteriaSpec, Label
+from criteria.xlsform import put
 from survey.imports.layout import (
     HOUSEHOLDS_SHEET,
     INSTRUCTIONS_SHEET,
@@ -200,7 +201,7 @@ def _instructions(
         ),
     ]
     for number, (text, font) in enumerate(lines, start=1):
-        cell = sheet.cell(row=number, column=1, value=text)
+        cell = put(sheet, row=number, column=1, value=text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         if font:
             cell.font = font
@@ -210,12 +211,12 @@ def _instructions(
 def _units(sheet: Any, units: Sequence[TemplateUnit]) -> str:
     headers = ("Mã", "Tên đơn vị", "Trực thuộc", "Giá trị chọn ở cột Xã/phường")
     for column, text in enumerate(headers, start=1):
-        cell = sheet.cell(row=1, column=column, value=text)
+        cell = put(sheet, row=1, column=column, value=text)
         cell.font = BOLD
         cell.fill = HEADER_FILL
     for number, unit in enumerate(units, start=2):
         for column, value in enumerate((unit.code, unit.name, unit.parent, unit.choice), 1):
-            sheet.cell(row=number, column=column, value=value).number_format = "@"
+            put(sheet, row=number, column=column, value=value).number_format = "@"
     for letter, width in zip("ABCD", (10, 30, 30, 40), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
@@ -240,16 +241,16 @@ def _lists(sheet: Any, columns: Sequence[Column]) -> dict[str, str]:
             continue
         code_letter = get_column_letter(first_column)
         label_letter = get_column_letter(first_column + 1)
-        title = sheet.cell(row=1, column=first_column, value=f"{column.label.vi} ({column.code})")
+        title = put(sheet, row=1, column=first_column, value=f"{column.label.vi} ({column.code})")
         title.font = BOLD
-        sheet.cell(row=2, column=first_column, value="Mã").font = BOLD
-        sheet.cell(row=2, column=first_column + 1, value="Nhãn (chọn ở danh sách)").font = BOLD
+        put(sheet, row=2, column=first_column, value="Mã").font = BOLD
+        put(sheet, row=2, column=first_column + 1, value="Nhãn (chọn ở danh sách)").font = BOLD
         values = _dropdown_values(column.choices)
         for number, ((code, _label), shown) in enumerate(
             zip(column.choices, values, strict=True), start=3
         ):
-            sheet.cell(row=number, column=first_column, value=code).number_format = "@"
-            sheet.cell(row=number, column=first_column + 1, value=shown).number_format = "@"
+            put(sheet, row=number, column=first_column, value=code).number_format = "@"
+            put(sheet, row=number, column=first_column + 1, value=shown).number_format = "@"
         last = len(column.choices) + 2
         ranges[column.list_name] = (
             f"{quote_sheetname(LISTS_SHEET)}!${label_letter}$3:${label_letter}${last}"
@@ -358,7 +359,7 @@ def _data_sheet(
 ) -> None:
     for number, column in enumerate(columns, start=1):
         letter = get_column_letter(number)
-        cell = sheet.cell(row=1, column=number, value=column.header)
+        cell = put(sheet, row=1, column=number, value=column.header)
         cell.font = BOLD
         cell.fill = REQUIRED_FILL if column.required else HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
