@@ -16,6 +16,7 @@ from accounts.roles import ADMINISTRATOR, COMMITTEE, COMMUNE_STAFF, PROVINCE_STA
 from criteria.models import CriteriaSet
 from criteria.selectors import find_version
 from criteria.services import create_draft_version
+from exports.models import ExportJob
 from scoring.synthetic import generate_round
 from survey.models import Draft, HouseholdResponse, MemberResponse, Round
 from survey.services import create_round
@@ -92,6 +93,10 @@ def world(pilot_sets, make_user) -> World:  # noqa: F811 - the fixture imported 
     draft_set = create_draft_version(criteria_set=published)
     response_in = HouseholdResponse.objects.filter(round__code="r-in").order_by("pk").first()
     response_out = HouseholdResponse.objects.filter(round__code="r-out").order_by("pk").first()
+    # Another user's export: its download is refused to everyone (owners: tests/exports).
+    foreign_export = ExportJob.objects.create(
+        user=other, round=in_round, status=ExportJob.Status.DONE, progress=100, file_path="x.xlsx"
+    )
     inside = {
         "round": "r-in",
         "unit": NGA_QUAN,
@@ -102,6 +107,9 @@ def world(pilot_sets, make_user) -> World:  # noqa: F811 - the fixture imported 
         "other_criteria": other_published.pk,
         "file_format": "yaml",
         "step": "household",
+        "household": response_in.household_id,
+        "bulk_action": "verify",
+        "export_job": foreign_export.pk,
     }
     outside = {
         **inside,
@@ -112,6 +120,7 @@ def world(pilot_sets, make_user) -> World:  # noqa: F811 - the fixture imported 
         "draft": foreign_draft.pk,
         "criteria": draft_set.pk,
         "other_criteria": draft_set.pk,
+        "household": response_out.household_id,
     }
     return World(users=users, inside=inside, outside=outside, own_drafts=own_drafts)
 
