@@ -303,10 +303,9 @@ def _unit_names(communes: Collection[str]) -> dict[str, tuple[str, str]]:
     }
 
 
-def _recognised_label(value: bool | None) -> str:
-    if value is None:
-        return _("Chưa xác định")
-    return _("Đạt") if value else _("Chưa đạt")
+def _recognised_labels() -> dict[bool | None, str]:
+    """Labels of the recognised column, translated once per table (not once per row)."""
+    return {None: _("Chưa xác định"), True: _("Đạt"), False: _("Chưa đạt")}
 
 
 def _recognised_code(value: bool | None) -> int | None:
@@ -317,7 +316,8 @@ def detail_tables(*, summary: RoundSummary, communes: Collection[str], spec) -> 
     """The households and members of the export, with their points (streamed)."""
     tables = []
     units = _unit_names(communes)
-    statuses = dict(ResponseStatus.choices)
+    statuses = {k: str(v) for k, v in ResponseStatus.choices}
+    recognised_labels = _recognised_labels()
     household_run = summary.household_run
     if household_run is not None:
         codes = summary.household_indicator_codes
@@ -338,7 +338,9 @@ def detail_tables(*, summary: RoundSummary, communes: Collection[str], spec) -> 
             "recognised",
         )
 
-        def household_rows(query=query, fields=fields, version=version) -> Iterator[tuple]:
+        def household_rows(
+            query=query, fields=fields, version=version, labels=recognised_labels
+        ) -> Iterator[tuple]:
             # Defaults bind this table's query: the names are reused for the members below.
             rows = query.order_by("unit_id", "response_id").values_list(*fields)
             for code, unit, village, address, head, day, status, *rest in rows.iterator(
@@ -353,11 +355,11 @@ def detail_tables(*, summary: RoundSummary, communes: Collection[str], spec) -> 
                     address,
                     head,
                     day,
-                    str(statuses.get(status, status)),
+                    statuses.get(status, status),
                     *points,
                     total,
                     _recognised_code(recognised),
-                    _recognised_label(recognised),
+                    labels[recognised],
                     version,
                 )
 
@@ -411,7 +413,9 @@ def detail_tables(*, summary: RoundSummary, communes: Collection[str], spec) -> 
             "recognised",
         )
 
-        def member_rows(query=query, fields=fields, version=version) -> Iterator[tuple]:
+        def member_rows(
+            query=query, fields=fields, version=version, labels=recognised_labels
+        ) -> Iterator[tuple]:
             rows = query.order_by("unit_id", "response_id", "member_id").values_list(*fields)
             for (
                 code,
@@ -445,11 +449,11 @@ def detail_tables(*, summary: RoundSummary, communes: Collection[str], spec) -> 
                     ETHNIC_NAMES.get(ethnicity, ethnicity),
                     group,
                     groups.get(group, group),
-                    str(statuses.get(status, status)),
+                    statuses.get(status, status),
                     *points,
                     total,
                     _recognised_code(recognised),
-                    _recognised_label(recognised),
+                    labels[recognised],
                     version,
                 )
 

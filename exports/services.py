@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -175,7 +175,14 @@ def run_export_job(*, job_id: int) -> None:
         pct = max(0, min(99, pct))
         if pct != last["pct"] and (now - last["at"] >= HEARTBEAT_SECONDS or pct - last["pct"] >= 5):
             last.update(pct=pct, at=now)
-            ExportJob.objects.filter(pk=job_id).update(progress=pct, heartbeat_at=timezone.now())
+            try:
+                ExportJob.objects.filter(pk=job_id).update(
+                    progress=pct, heartbeat_at=timezone.now()
+                )
+            except DatabaseError:
+                # Progress is best effort: on SQLite this connection is mid-read, and a
+                # busy database must not fail the export itself.
+                logger.warning("export job %s: progress not saved", job_id)
 
     try:
         with translation.override(job.language):
