@@ -34,6 +34,7 @@ from scoring.definitions import COUNTED_STATUSES
 from scoring.models import POINT_COLUMNS, HouseholdScore, MemberScore
 from survey.models import HouseholdResponse, ResponseStatus, Round, RoundUnit
 from survey.reference import ETHNIC_NAMES, SEXES
+from survey.selectors import lock_history, locked_units
 from units.models import AdminUnit
 
 PERSONAL = "accounts.view_personal_data"
@@ -207,7 +208,9 @@ def gather_round_export(
         ),
         generated_at=timezone.now(),
     )
-    export.cover = _cover(round_=round_, export=export, options=options, user=user)
+    export.cover = _cover(
+        round_=round_, export=export, options=options, user=user, communes=communes
+    )
     if options.detail:
         export.details = detail_tables(summary=main, communes=communes, spec=spec)
     return export
@@ -251,7 +254,12 @@ HIERARCHY_TEXT = {
 
 
 def _cover(
-    *, round_: Round, export: RoundExport, options: ExportOptions, user: User | None
+    *,
+    round_: Round,
+    export: RoundExport,
+    options: ExportOptions,
+    user: User | None,
+    communes: Collection[str],
 ) -> list[tuple[str, object]]:
     run = export.summary.run
     household_run = export.summary.household_run
@@ -276,6 +284,7 @@ def _cover(
         (_("Cấp tổng hợp"), _(LEVEL_TEXT[options.level])),
         (_("Hệ thống đơn vị"), _(HIERARCHY_TEXT[options.hierarchy])),
         (_("Phiếu được tính"), _(STATUS_TEXT.get(statuses, ", ".join(statuses)))),
+        *_approval_lines(round_=round_, communes=communes),
         (_("Thời điểm xuất"), timezone.localtime(export.generated_at).strftime("%d/%m/%Y %H:%M")),
         (_("Người xuất"), who or _("(dòng lệnh)")),
         (
@@ -289,6 +298,34 @@ def _cover(
             else _("Không: tệp chỉ có số liệu tổng hợp, không có thông tin cá nhân."),
         ),
     ]
+
+
+def _approval_lines(*, round_: Round, communes: Collection[str]) -> list[tuple[str, object]]:
+    """How much of the data is approved and locked, and every unlock (it reopened figures
+    that may have been reported before)."""
+    locked = locked_units(round_=round_, unit_keys=communes)
+    pending = (
+        HouseholdResponse.objects.filter(round=round_, unit_id__in=list(communes))
+        .exclude(status=ResponseStatus.APPROVED)
+        .count()
+    )
+    lines: list[tuple[str, object]] = [
+        (
+            _("Xã đã phê duyệt và khoá số liệu"),
+            _("%(locked)d/%(total)d xã; %(pending)d phiếu chưa phê duyệt")
+            % {"locked": len(locked), "total": len(communes), "pending": pending},
+        )
+    ]
+    for event in lock_history(round_=round_, unit_keys=communes, kind="unlock"):
+        by = event.by.get_full_name() or event.by.get_username()
+        lines.append(
+            (
+                _("Mở khoá số liệu"),
+                f"{timezone.localtime(event.at):%d/%m/%Y %H:%M} – {event.unit.name} – {by}: "
+                f"{event.reason}",
+            )
+        )
+    return lines
 
 
 # Detail rows -----------------------------------------------------------------------------

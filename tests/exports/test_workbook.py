@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from exports.content import DIMENSIONS, ExportOptions
@@ -173,3 +174,41 @@ def test_english_headers(report_round, tmp_path):
     assert sheets["Summary"][0][:3] == ["Level", "Code", "Units"]
     assert sheets["Summary"][1][0] == "Commune/ward"
     assert sheets["About"][2][0] == "Survey round"
+
+
+def test_cover_sheet_states_locks_pending_households_and_every_unlock(
+    report_round, tmp_path, make_user
+):
+    from accounts.roles import PROVINCE_STAFF
+    from survey.models import HouseholdResponse
+    from survey.review import lock_unit, unlock_unit
+
+    officer = make_user(PROVINCE_STAFF, full_name="Lê Thị Tỉnh")
+    in_nga_quan = HouseholdResponse.objects.filter(round=report_round, unit_id=NGA_QUAN)
+    in_nga_quan.update(status="verified")
+    lock_unit(user=officer, round_=report_round, unit_key=NGA_QUAN)
+    path = tmp_path / "locked.xlsx"
+    export_round(
+        round_=report_round, options=ExportOptions(units=(NGA_QUAN,)), user=officer, target=path
+    )
+    cover = [r for r in read_sheets(path)["Thông tin"][2:] if r[0]]
+    assert ["Xã đã phê duyệt và khoá số liệu", "1/1 xã; 0 phiếu chưa phê duyệt"] in [
+        r[:2] for r in cover
+    ]
+    assert not [r for r in cover if r[0] == "Mở khoá số liệu"]
+
+    event = unlock_unit(
+        user=officer, round_=report_round, unit_key=NGA_QUAN, reason="Sửa năm sinh hộ 12"
+    )
+    export_round(
+        round_=report_round, options=ExportOptions(units=(NGA_QUAN,)), user=officer, target=path
+    )
+    cover = [r[:2] for r in read_sheets(path)["Thông tin"][2:] if r[0]]
+    assert ["Xã đã phê duyệt và khoá số liệu", "0/1 xã; 0 phiếu chưa phê duyệt"] in cover
+    assert [r for r in cover if r[0] == "Mở khoá số liệu"] == [
+        [
+            "Mở khoá số liệu",
+            f"{timezone.localtime(event.at):%d/%m/%Y %H:%M} – Xã Nga Quán – Lê Thị Tỉnh: "
+            "Sửa năm sinh hộ 12",
+        ]
+    ]
