@@ -13,7 +13,7 @@ deleted. ``rescore_round`` recomputes a whole round as new runs.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -371,6 +371,80 @@ def forget_response_scores(*, response: HouseholdResponse) -> None:
                 old.delete()
         rows.delete()
         apply_deltas(run_id=run.pk, deltas=deltas)
+
+
+@transaction.atomic
+def record_status_changes(*, responses: Sequence[HouseholdResponse]) -> None:
+    """Move responses whose status alone changed to that status in every current run.
+
+    The result equals calling ``record_response_scores`` on each response (a test checks
+    it), but nothing is scored again: the score rows keep their points, their status
+    column moves, and each run's aggregate cells get one set of deltas. A response that a
+    run has not scored at its current revision and unit goes through
+    ``record_response_scores`` instead.
+    """
+    by_round: dict[int, dict[int, HouseholdResponse]] = {}
+    for response in responses:
+        by_round.setdefault(response.round_id, {})[response.pk] = response
+    for members_of_round in by_round.values():
+        round_ = next(iter(members_of_round.values())).round
+        runs = current_runs(round_=round_)
+        stale: set[int] = set()
+        for citizen_run, _household_run in runs:
+            scored = {
+                row["response_id"]: row
+                for row in ScoredResponse.objects.filter(
+                    run=citizen_run, response_id__in=list(members_of_round)
+                ).values("response_id", "revision", "unit_id")
+            }
+            stale |= {
+                pk
+                for pk, response in members_of_round.items()
+                if (row := scored.get(pk)) is None
+                or (row["revision"], row["unit_id"]) != (response.revision, response.unit_id)
+            }
+        fresh = {pk: r.status for pk, r in members_of_round.items() if pk not in stale}
+        for citizen_run, household_run in runs:
+            _move_status(run=citizen_run, statuses=fresh)
+            if household_run is not None:
+                _move_status(run=household_run, statuses=fresh)
+        for pk in sorted(stale):
+            record_response_scores(response=members_of_round[pk])
+
+
+def _move_status(*, run: ScoringRun, statuses: Mapping[int, str]) -> None:
+    """Give ``run``'s rows of each response its new status; move their aggregate cells."""
+    params = run_params(run=run)
+    deltas: dict[tuple, list[int]] = {}
+    ids = list(statuses)
+    if params.household:
+        model, fields = HouseholdScore, _HOUSEHOLD_ROW_FIELDS
+    else:
+        model, fields = MemberScore, _ROW_FIELDS
+        for marker in ScoredResponse.objects.filter(run=run, response_id__in=ids).values(
+            "response_id", "unit_id", "status"
+        ):
+            new = statuses[marker["response_id"]]
+            if marker["status"] != new:
+                add_household_marker(deltas, marker["unit_id"], marker["status"], -1)
+                add_household_marker(deltas, marker["unit_id"], new, 1)
+    for row in model.objects.filter(run=run, response_id__in=ids).values("response_id", *fields):
+        new = statuses[row["response_id"]]
+        if row["status"] != new:
+            add_rows(deltas, [row], params, -1)
+            add_rows(deltas, [{**row, "status": new}], params, 1)
+    by_status: dict[str, list[int]] = {}
+    for pk, status in statuses.items():
+        by_status.setdefault(status, []).append(pk)
+    for status, pks in by_status.items():
+        model.objects.filter(run=run, response_id__in=pks).exclude(status=status).update(
+            status=status
+        )
+        if not params.household:
+            ScoredResponse.objects.filter(run=run, response_id__in=pks).exclude(
+                status=status
+            ).update(status=status)
+    apply_deltas(run_id=run.pk, deltas=deltas)
 
 
 # A whole round ---------------------------------------------------------------------------

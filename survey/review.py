@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import changeable_units, roles_of
 from audit.models import Action
 from audit.services import record_event
-from scoring.services import record_response_scores
+from scoring.services import record_response_scores, record_status_changes
 from survey.errors import SurveyError, UnitLocked
 from survey.models import (
     HouseholdResponse,
@@ -159,7 +159,11 @@ def record_transition(
     return transition
 
 
-def _move(*, user: User, response_id: int, target: str, reason: str) -> HouseholdResponse:
+def _move(
+    *, user: User, response_id: int, target: str, reason: str, rescore: bool = True
+) -> HouseholdResponse:
+    """Apply one move; ``rescore=False`` leaves the scores to a batched
+    ``record_status_changes`` by the caller, in the same transaction."""
     response = (
         HouseholdResponse.objects.select_for_update()
         .select_related("round", "household")
@@ -170,7 +174,8 @@ def _move(*, user: User, response_id: int, target: str, reason: str) -> Househol
     response.status = target
     response.save(update_fields=["status", "updated_at"])
     record_transition(response=response, user=user, source=source, target=target, reason=reason)
-    record_response_scores(response=response)
+    if rescore:
+        record_response_scores(response=response)
     return response
 
 
@@ -239,8 +244,10 @@ def bulk_transition(
             )
             % {"now": len(ids), "then": expected}
         )
-    for pk in ids:
-        _move(user=user, response_id=pk, target=target, reason="")
+    moved = [
+        _move(user=user, response_id=pk, target=target, reason="", rescore=False) for pk in ids
+    ]
+    record_status_changes(responses=moved)
     return len(ids)
 
 
@@ -291,8 +298,11 @@ def lock_unit(*, user: User, round_: Round, unit_key: str) -> UnitLock:
     verified = HouseholdResponse.objects.filter(
         round=round_, unit_id=unit_key, status=S.VERIFIED
     ).values_list("pk", flat=True)
-    for pk in list(verified):
-        _move(user=user, response_id=pk, target=S.APPROVED, reason="")
+    moved = [
+        _move(user=user, response_id=pk, target=S.APPROVED, reason="", rescore=False)
+        for pk in list(verified)
+    ]
+    record_status_changes(responses=moved)
     lock = UnitLock.objects.create(round=round_, unit_id=unit_key, locked_by=user)
     UnitLockEvent.objects.create(
         round=round_, unit_id=unit_key, kind=UnitLockEvent.Kind.LOCK, by=user

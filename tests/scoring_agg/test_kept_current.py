@@ -139,3 +139,36 @@ def test_rebuild_with_rerecord_repairs_data_scored_before_the_aggregates(generat
     call_command("rebuild_aggregates", "r-sinh", "--rerecord", stdout=out)
     assert "record [" in out.getvalue()
     assert_current(generated)
+
+
+def test_batched_status_changes_equal_recording_each_response(generated):
+    """``record_status_changes`` (bulk review, locks) leaves every run as the one-by-one path."""
+    from scoring.aggregates import stored_cells as cells
+    from scoring.services import record_status_changes
+
+    rescore_round(round_=generated, citizen_set=find_version(code="CDHT", version=2), workers=0)
+    responses = list(HouseholdResponse.objects.filter(round=generated).order_by("pk"))
+    moves = [ResponseStatus.VERIFIED, ResponseStatus.APPROVED, ResponseStatus.RETURNED]
+    changed = responses[:15]
+    for n, response in enumerate(changed):
+        response.status = moves[n % 3]
+        response.save(update_fields=["status"])
+    # One response corrected without being recorded: the batch must score it afresh.
+    stale = changed[0]
+    MemberResponse.objects.filter(response=stale).update(answers={})
+    stale.revision += 1
+    stale.save(update_fields=["revision"])
+
+    record_status_changes(responses=changed)
+
+    assert_current(generated)
+    batched = {
+        run.pk: [cells(run=run, group_by=g) for g in (CELL_KEY, GROUP_KEY)]
+        for run in ScoringRun.objects.filter(round=generated, complete=True)
+    }
+    for response in changed:
+        record_response_scores(response=response)
+    for run in ScoringRun.objects.filter(round=generated, complete=True):
+        for before, group_by in zip(batched[run.pk], (CELL_KEY, GROUP_KEY), strict=True):
+            pd.testing.assert_frame_equal(before, cells(run=run, group_by=group_by))
+    assert ScoredResponse.objects.filter(response=stale, revision=stale.revision).count() == 2
