@@ -1,4 +1,4 @@
-"""Read and write criteria files, choosing the format from the content, not the name."""
+"""Read and write criteria files: the content decides the format; a file named .xlsx must be one."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from criteria.spec import CriteriaSpec
 from criteria.validation import CriteriaImportError, Problem
 from criteria.workbook import read_workbook, write_workbook
 from criteria.xlsform import write_xlsform
+from criteria.xlsx_safety import OLE_MAGIC
 from criteria.yaml_io import read_yaml, write_yaml
 
 MAX_BYTES = 10 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 FORMATS = ("xlsx", "yaml", "xlsform")
 
 
@@ -30,7 +32,9 @@ def read_criteria_file(*, data: bytes, filename: str = "") -> CriteriaSpec:
                 )
             ]
         )
-    if data.startswith(ZIP_MAGIC):
+    # A file that looks or is named like a workbook is refused as one (an old .xls, an
+    # HTML page named .xlsx), not misread as YAML.
+    if data.startswith((ZIP_MAGIC, OLE_MAGIC)) or filename.lower().endswith(EXCEL_SUFFIXES):
         return read_workbook(io.BytesIO(data), filename=filename)
     return read_yaml(io.BytesIO(data), filename=filename)
 

@@ -167,9 +167,8 @@ CRITERIA_MESSAGES = {
     "zip_bomb": "Tệp bị từ chối: phần “xl/media/image1.bin” giải nén ra 60.0 MB",
     "damaged_sheet": "Không đọc được bảng tính: tệp bị hỏng hoặc không đúng định dạng .xlsx",
     "empty": "Tập tin được gửi là rỗng.",
-    # Not a zip, so read as YAML: refused as such, the markup shown as text.
-    "html_named_xlsx": "Cần một bảng tên–giá trị",
-    "old_xls": "Tệp không phải là văn bản UTF-8",
+    "html_named_xlsx": "Tệp không phải là bảng tính Excel (.xlsx) dù có tên “bo-tieu-chi.xlsx”",
+    "old_xls": "Đây là tệp Excel cũ (.xls) hoặc tệp có đặt mật khẩu",
 }
 
 
