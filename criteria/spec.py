@@ -40,6 +40,11 @@ class TargetGroup:
     label: Label
     min_age: int | None = None
     max_age: int | None = None
+    # Counted as cadres in the national-target figures (QĐ 677's "cán bộ").
+    cadre: bool = False
+    # Codes of target groups in other sets that stand for the same people, so that
+    # members recorded under one set read under another (a local reading, stated).
+    same_as: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -148,6 +153,10 @@ class CriteriaSpec:
     # are marked with "[local]" / "[địa phương]" by convention and listed in local_choices.
     description: Label = field(default_factory=lambda: Label(""))
     local_choices: tuple[str, ...] = ()
+    # The indicator that measures digital skills for the national target, and the
+    # points on it that count as "meeting job needs"; None where the set has none.
+    digital_indicator: str | None = None
+    digital_min_points: float | None = None
 
     # Lookups -----------------------------------------------------------------
     def question(self, code: str) -> Question:
@@ -192,6 +201,8 @@ class CriteriaSpec:
             valid_to=day(data.get("valid_to")),
             description=label(data.get("description")),
             local_choices=tuple(data.get("local_choices") or ()),
+            digital_indicator=data.get("digital_indicator") or None,
+            digital_min_points=_opt_float(data.get("digital_min_points")),
             recognition=Recognition(
                 min_total=float(rec["min_total"]),
                 min_indicator=_opt_float(rec.get("min_indicator")),
@@ -214,6 +225,8 @@ class CriteriaSpec:
                     label=label(g["label"]),
                     min_age=_opt_int(g.get("min_age")),
                     max_age=_opt_int(g.get("max_age")),
+                    cadre=bool(g.get("cadre", False)),
+                    same_as=tuple(g.get("same_as") or ()),
                 )
                 for g in data.get("target_groups") or ()
             ),

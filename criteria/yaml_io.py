@@ -45,6 +45,8 @@ SCHEMAS: dict[str, Schema] = {
         "valid_to": ("date", False),
         "description": ("label", False),
         "local_choices": (["str"], False),
+        "digital_indicator": ("str", False),
+        "digital_min_points": ("number", False),
         "total_points": ("number", True),
         "recognition": ("recognition", True),
         "target_groups": (["target_group"], False),
@@ -72,6 +74,8 @@ SCHEMAS: dict[str, Schema] = {
         "label": ("label", True),
         "min_age": ("int", False),
         "max_age": ("int", False),
+        "cadre": ("bool", False),
+        "same_as": (["str"], False),
     },
     "criterion": {"code": ("str", True), "label": ("label", True), "max_points": ("number", True)},
     "indicator": {
