@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "criteria",
     "survey",
     "scoring",
+    "flows",
     "operations",
     "audit",
     "django_tasks",

@@ -34,7 +34,6 @@ from django.db.models.lookups import GreaterThan
 
 from criteria.selectors import spec_of
 from criteria.spec import CriteriaSpec
-from scoring.bulk import insert_rows
 from scoring.definitions import TargetDefinitions, current_definitions
 from scoring.models import (
     AT_MIN_COLUMNS,
@@ -54,6 +53,7 @@ from scoring.models import (
     ScoredResponse,
     ScoringRun,
 )
+from survey.bulk import insert_rows
 
 CELL_KEY = ("unit_id", "status", *CELL_DIMENSIONS)
 GROUP_KEY = ("unit_id", "status", *GROUP_DIMENSIONS)

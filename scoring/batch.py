@@ -2,7 +2,7 @@
 
 The calling process reads the round in chunks of responses (ranges of ids) with
 ``values_list`` — the answers as JSON text — and writes the score rows with
-``scoring.bulk.insert_rows``; scoring runs in ``score_chunk``: the answers are decoded
+``survey.bulk.insert_rows``; scoring runs in ``score_chunk``: the answers are decoded
 and scored with compiled plans, the same engine calls as
 ``scoring.compute.score_response`` (``score_member_with`` for each member the citizen
 set assesses, then ``score_household_with`` over ``MemberContext.from_result``).
@@ -30,18 +30,22 @@ from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from criteria.spec import CriteriaSpec
-from scoring.bulk import insert_rows, json_text
-from scoring.compute import age_band
 from scoring.engine import (
-    MISSING,
-    NOT_APPLICABLE,
     MemberContext,
     MemberProfile,
     compile_spec,
     score_household_with,
     score_member_with,
 )
-from scoring.models import MAX_INDICATORS, HouseholdScore, MemberScore, ScoredResponse
+from scoring.models import HouseholdScore, MemberScore, ScoredResponse
+from scoring.rows import (
+    HOUSEHOLD_SCORE_FIELDS,
+    MEMBER_SCORE_FIELDS,
+    SCORED_RESPONSE_FIELDS,
+    household_row,
+    member_row,
+)
+from survey.bulk import insert_rows
 from survey.models import HouseholdResponse, MemberResponse
 
 Progress = Callable[[int, int], None]
@@ -94,40 +98,9 @@ def read_chunk(round_id: int, first_id: int, last_id: int) -> RawChunk:
     return RawChunk(responses=responses, members=members)
 
 
-_AGE_BANDS = tuple(age_band(age) for age in range(131))
-_NA, _MISSING = NOT_APPLICABLE, MISSING
-
-
-def _result_values(result, width: int) -> tuple:
-    """(total, recognised, complete, level, reasons_vi, reasons_en, na_mask, missing_mask,
-    p01..p16) of a result, as ``scoring.compute.indicator_columns`` and the score rows
-    store them (JSON as text)."""
-    points = [None] * width
-    na_mask = missing_mask = 0
-    for index, indicator in enumerate(result.indicators):
-        status = indicator.status
-        if status is _NA or status == _NA:
-            na_mask |= 1 << index
-        elif status is _MISSING or status == _MISSING:
-            missing_mask |= 1 << index
-        else:
-            points[index] = indicator.points
-    return (
-        result.total,
-        result.recognised,
-        result.complete,
-        result.level or "",
-        json_text(result.reasons_vi),
-        json_text(result.reasons_en),
-        na_mask,
-        missing_mask,
-        *points,
-    )
-
-
 def score_chunk(job: Job, chunk: RawChunk) -> ChunkResult:
     """Decode and score one chunk; return the score rows (tuples in the order of
-    ``scoring.services.MEMBER_SCORE_FIELDS`` and ``HOUSEHOLD_SCORE_FIELDS``)."""
+    ``scoring.rows.MEMBER_SCORE_FIELDS`` and ``HOUSEHOLD_SCORE_FIELDS``)."""
     started = time.perf_counter()
     loads = json.loads
     members: dict[int, list[tuple]] = {}
@@ -156,19 +129,18 @@ def score_chunk(job: Job, chunk: RawChunk) -> ChunkResult:
             if result is not None:
                 count += 1
                 member_rows.append(
-                    (
-                        job.citizen_run_id,
-                        job.round_id,
-                        response_id,
-                        unit_id,
-                        status,
-                        member_id,
-                        group,
-                        sex,
-                        age,
-                        _AGE_BANDS[age] if age < len(_AGE_BANDS) else age_band(age),
-                        ethnicity,
-                        *_result_values(result, MAX_INDICATORS),
+                    member_row(
+                        run_id=job.citizen_run_id,
+                        round_id=job.round_id,
+                        response_id=response_id,
+                        unit_id=unit_id,
+                        status=status,
+                        member_id=member_id,
+                        target_group=group,
+                        sex=sex,
+                        age=age,
+                        ethnicity=ethnicity,
+                        result=result,
                     )
                 )
             if household_plan is not None:
@@ -180,13 +152,13 @@ def score_chunk(job: Job, chunk: RawChunk) -> ChunkResult:
                 household_plan, loads(answers) if answers else {}, contexts
             )
             household_rows.append(
-                (
-                    job.household_run_id,
-                    job.round_id,
-                    response_id,
-                    unit_id,
-                    status,
-                    *_result_values(outcome, MAX_INDICATORS),
+                household_row(
+                    run_id=job.household_run_id,
+                    round_id=job.round_id,
+                    response_id=response_id,
+                    unit_id=unit_id,
+                    status=status,
+                    result=outcome,
                 )
             )
     return ChunkResult(
@@ -200,8 +172,6 @@ def score_chunk(job: Job, chunk: RawChunk) -> ChunkResult:
 
 
 def _write(result: ChunkResult) -> None:
-    from scoring.services import HOUSEHOLD_SCORE_FIELDS, MEMBER_SCORE_FIELDS, SCORED_RESPONSE_FIELDS
-
     insert_rows(
         model=MemberScore, fields=MEMBER_SCORE_FIELDS, rows=result.member_rows, json_encoded=True
     )

@@ -9,15 +9,14 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, QuerySet
 
+from criteria.groups import group_mapping
 from criteria.models import CriteriaSet
 from criteria.selectors import find_version, spec_of
 from criteria.spec import CriteriaSpec
 from scoring.engine import (
-    MemberContext,
     MemberProfile,
     MemberResult,
     compile_spec,
-    score_household_with,
     score_member_with,
 )
 from scoring.models import POINT_COLUMNS, HouseholdScore, MemberScore, ScoringRun
@@ -182,7 +181,6 @@ def trace_member(
     each indicator, which answers gave its points and how the rules read them."""
     from criteria.describe import describe_rule
     from scoring.compute import is_assessed
-    from scoring.services import group_mapping
 
     spec = spec_of(criteria_set=run.criteria_set)
     own = spec_of(criteria_set=run.round.citizen_set)
@@ -234,27 +232,6 @@ def trace_member(
     return MemberTrace(
         result=result, indicators=tuple(indicators), stored=stored, matches_stored=matches
     )
-
-
-def household_trace(*, response: HouseholdResponse, run: ScoringRun) -> Any:
-    """The household result recomputed from the stored answers under a household run."""
-    from scoring.services import group_mapping
-
-    spec = spec_of(criteria_set=run.criteria_set)
-    citizen_run = run.based_on
-    citizen = spec_of(criteria_set=citizen_run.criteria_set) if citizen_run else None
-    assessed = {g.code for g in citizen.target_groups} if citizen is not None else set()
-    own = spec_of(criteria_set=run.round.citizen_set)
-    groups = group_mapping(source=own, target=citizen) if citizen is not None else {}
-    contexts = []
-    for member in response.members.order_by("position"):
-        group = groups.get(member.target_group, member.target_group)
-        profile = MemberProfile(target_group=group, age=member.age, sex=member.sex)
-        result = None
-        if group in assessed:
-            result = score_member_with(compile_spec(citizen), profile, member.answers)
-        contexts.append(MemberContext.from_result(profile, member.answers, result))
-    return score_household_with(compile_spec(spec), response.answers, contexts)
 
 
 def household_page(

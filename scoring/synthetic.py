@@ -43,21 +43,11 @@ from criteria.models import CriteriaSet
 from criteria.selectors import find_version, spec_of
 from criteria.spec import CriteriaSpec, Question
 from scoring.aggregates import rebuild_run_aggregates
-from scoring.bulk import insert_rows
-from scoring.compute import score_response
 from scoring.definitions import current_definitions
 from scoring.engine import MemberProfile, compile_condition, compile_spec, score_member_with
-from scoring.models import HouseholdScore, MemberScore, ScoredResponse, ScoringRun
-from scoring.services import (
-    HOUSEHOLD_SCORE_FIELDS,
-    MEMBER_SCORE_FIELDS,
-    SCORED_RESPONSE_FIELDS,
-    current_runs,
-    group_mapping,
-    household_score_fields,
-    member_inputs,
-    member_score_fields,
-)
+from scoring.models import ScoringRun
+from scoring.rows import RunPair, insert_score_rows, score_rows
+from scoring.runs import run_pairs
 from survey.models import (
     Household,
     HouseholdResponse,
@@ -525,17 +515,7 @@ def generate_round(
     household = spec_of(criteria_set=round_.household_set) if round_.household_set_id else None
     maker = _Maker(citizen, household, ROUND_START.year)
     user = _generator_user()
-    runs = current_runs(round_=round_)
-    specs = [
-        (
-            run,
-            spec_of(criteria_set=run.criteria_set),
-            household_run,
-            spec_of(criteria_set=household_run.criteria_set) if household_run else None,
-            group_mapping(source=citizen, target=spec_of(criteria_set=run.criteria_set)),
-        )
-        for run, household_run in runs
-    ]
+    pairs = run_pairs(round_=round_)
     done = members_total = 0
     for unit in units:
         wanted = allocation.get(unit.key, 0)
@@ -551,7 +531,7 @@ def generate_round(
                 rng=rng,
                 maker=maker,
                 user=user,
-                specs=specs,
+                pairs=pairs,
                 timings=timings,
             )
             done += count
@@ -580,7 +560,7 @@ def _make_chunk(
     rng: random.Random,
     maker: _Maker,
     user: User,
-    specs: list[tuple],
+    pairs: list[RunPair],
     timings: dict[str, float],
 ) -> int:
     began = time.perf_counter()
@@ -669,54 +649,19 @@ def _make_chunk(
     by_response: dict[int, list[MemberResponse]] = {}
     for member in member_objects:
         by_response.setdefault(member.response_id, []).append(member)
-    member_scores, household_scores, scored = [], [], []
     listed = sum(len(people) for people in people_rows)
-    for run, citizen, household_run, household, groups in specs:
-        for response in responses:
-            members = by_response.get(response.pk, [])
-            inputs = member_inputs(members=members, groups=groups)
-            result = score_response(
-                citizen=citizen,
-                household=household,
-                members=inputs,
-                household_answers=response.answers,
-            )
-            assessed = 0
-            for member, scored_as, outcome in zip(members, inputs, result.members, strict=True):
-                if outcome is None:
-                    continue
-                assessed += 1
-                fields = member_score_fields(
-                    run_id=run.pk,
-                    round_id=round_.pk,
-                    response_id=response.pk,
-                    unit_id=unit.key,
-                    status=response.status,
-                    member_id=member.pk,
-                    target_group=scored_as.profile.target_group,
-                    sex=member.sex,
-                    age=member.age,
-                    ethnicity=member.ethnicity,
-                    result=outcome,
-                )
-                member_scores.append(tuple([fields[f] for f in MEMBER_SCORE_FIELDS]))
-            scored.append(
-                (run.pk, response.pk, unit.key, response.status, response.revision, assessed)
-            )
-            if household_run is not None and result.household is not None:
-                fields = household_score_fields(
-                    run_id=household_run.pk,
-                    round_id=round_.pk,
-                    response_id=response.pk,
-                    unit_id=unit.key,
-                    status=response.status,
-                    result=result.household,
-                )
-                household_scores.append(tuple([fields[f] for f in HOUSEHOLD_SCORE_FIELDS]))
+    scored = [
+        score_rows(
+            pair=pair,
+            round_id=round_.pk,
+            responses=[(r, by_response.get(r.pk, [])) for r in responses],
+            deltas=False,
+        )
+        for pair in pairs
+    ]
     scored_at = time.perf_counter()
     timings["score"] += scored_at - written
-    insert_rows(model=MemberScore, fields=MEMBER_SCORE_FIELDS, rows=member_scores)
-    insert_rows(model=HouseholdScore, fields=HOUSEHOLD_SCORE_FIELDS, rows=household_scores)
-    insert_rows(model=ScoredResponse, fields=SCORED_RESPONSE_FIELDS, rows=scored)
+    for rows in scored:
+        insert_score_rows(rows=rows)
     timings["write"] += time.perf_counter() - scored_at
     return listed

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import get_visible_unit_or_404, sees_everything, visible_units
 from audit.models import Action
 from audit.services import record_event
+from criteria.groups import GROUP_EQUIVALENTS
 from criteria.models import CriteriaSet
 from criteria.selectors import spec_of
 from scoring.aggregation import (
@@ -55,7 +56,6 @@ from scoring.selectors import (
     run_under_version,
     trace_member,
 )
-from scoring.services import GROUP_EQUIVALENTS
 from scoring.stats import compare_proportions
 from survey.models import HouseholdResponse, MemberResponse, ResponseStatus, Round, RoundUnit
 from survey.reference import ETHNIC_NAMES, SEXES

@@ -2,8 +2,9 @@
 
 The allowed moves are data (``TRANSITIONS``): each names the permission it needs and
 whether it needs a reason. Every move checks permission, scope and lock, writes a
-``ResponseTransition`` row and an audit entry, and re-records the response's scores
-(the aggregates count by status), all in one transaction.
+``ResponseTransition`` row and an audit entry. Scores are not this app's concern:
+``flows.review`` calls these and re-records the moved responses' scores (the
+aggregates count by status) in the same transaction.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from django.utils.translation import gettext as _
 from accounts.selectors import changeable_units, roles_of
 from audit.models import Action
 from audit.services import record_event
-from scoring.services import record_response_scores, record_status_changes
 from survey.errors import SurveyError, UnitLocked
 from survey.models import (
     HouseholdResponse,
@@ -159,48 +159,25 @@ def record_transition(
     return transition
 
 
-def _move(
-    *, user: User, response_id: int, target: str, reason: str, rescore: bool = True
-) -> HouseholdResponse:
-    """Apply one move; ``rescore=False`` leaves the scores to a batched
-    ``record_status_changes`` by the caller, in the same transaction."""
+def move_status(*, user: User, response_id: int, target: str, reason: str) -> HouseholdResponse:
+    """Apply one checked move to a response and record it; the caller records its scores."""
     response = (
         HouseholdResponse.objects.select_for_update()
         .select_related("round", "household")
         .get(pk=response_id)
     )
-    _check_move(user=user, response=response, target=target, reason=reason)
+    _check_move(user=user, response=response, target=target, reason=reason.strip())
     source = response.status
     response.status = target
     response.save(update_fields=["status", "updated_at"])
-    record_transition(response=response, user=user, source=source, target=target, reason=reason)
-    if rescore:
-        record_response_scores(response=response)
+    record_transition(
+        response=response, user=user, source=source, target=target, reason=reason.strip()
+    )
     return response
 
 
-@transaction.atomic
-def verify_response(*, user: User, response: HouseholdResponse) -> HouseholdResponse:
-    """Mark a submitted response as checked by the commune."""
-    return _move(user=user, response_id=response.pk, target=S.VERIFIED, reason="")
-
-
-@transaction.atomic
-def return_response(*, user: User, response: HouseholdResponse, reason: str) -> HouseholdResponse:
-    """Send a response back to its surveyor with the reason to show beside the form."""
-    return _move(user=user, response_id=response.pk, target=S.RETURNED, reason=reason.strip())
-
-
-@transaction.atomic
-def approve_response(*, user: User, response: HouseholdResponse) -> HouseholdResponse:
-    """Approve a verified response (provincial staff)."""
-    return _move(user=user, response_id=response.pk, target=S.APPROVED, reason="")
-
-
-TARGET_SERVICES = {
-    S.VERIFIED: verify_response,
-    S.APPROVED: approve_response,
-}
+# The moves a filtered list can take in one go (a return needs a reason per household).
+BULK_TARGETS = (S.VERIFIED, S.APPROVED)
 
 
 def bulk_candidates(
@@ -223,15 +200,15 @@ def bulk_candidates(
 
 
 @transaction.atomic
-def bulk_transition(
+def move_statuses(
     *, user: User, responses: QuerySet[HouseholdResponse], target: str, expected: int
-) -> int:
-    """Move every candidate of a filtered list to ``target``; all or nothing.
+) -> list[HouseholdResponse]:
+    """Move every candidate of a filtered list to ``target``; all or nothing; return them.
 
     ``expected`` is the count the confirmation page showed: if the list changed since,
     nothing is done and the user confirms again.
     """
-    if target not in TARGET_SERVICES:
+    if target not in BULK_TARGETS:
         raise ReviewError(_("Thao tác hàng loạt không hợp lệ."))
     ids = list(
         bulk_candidates(user=user, responses=responses, target=target).values_list("pk", flat=True)
@@ -244,11 +221,7 @@ def bulk_transition(
             )
             % {"now": len(ids), "then": expected}
         )
-    moved = [
-        _move(user=user, response_id=pk, target=target, reason="", rescore=False) for pk in ids
-    ]
-    record_status_changes(responses=moved)
-    return len(ids)
+    return [move_status(user=user, response_id=pk, target=target, reason="") for pk in ids]
 
 
 # Locks -------------------------------------------------------------------------------------
@@ -279,8 +252,14 @@ def _check_lock_rights(*, user: User, unit_key: str) -> None:
         raise ReviewError(_("Xã này không thuộc đơn vị bạn phụ trách."))
 
 
+@dataclass(frozen=True)
+class Locked:
+    lock: UnitLock
+    approved: list[HouseholdResponse]  # moved from verified to approved by the lock
+
+
 @transaction.atomic
-def lock_unit(*, user: User, round_: Round, unit_key: str) -> UnitLock:
+def approve_and_lock(*, user: User, round_: Round, unit_key: str) -> Locked:
     """Approve every verified household of a commune for the round, then lock the commune."""
     _check_lock_rights(user=user, unit_key=unit_key)
     if not round_.round_units.filter(unit_id=unit_key).exists():
@@ -299,10 +278,9 @@ def lock_unit(*, user: User, round_: Round, unit_key: str) -> UnitLock:
         round=round_, unit_id=unit_key, status=S.VERIFIED
     ).values_list("pk", flat=True)
     moved = [
-        _move(user=user, response_id=pk, target=S.APPROVED, reason="", rescore=False)
+        move_status(user=user, response_id=pk, target=S.APPROVED, reason="")
         for pk in list(verified)
     ]
-    record_status_changes(responses=moved)
     lock = UnitLock.objects.create(round=round_, unit_id=unit_key, locked_by=user)
     UnitLockEvent.objects.create(
         round=round_, unit_id=unit_key, kind=UnitLockEvent.Kind.LOCK, by=user
@@ -317,7 +295,7 @@ def lock_unit(*, user: User, round_: Round, unit_key: str) -> UnitLock:
         object_id=lock.pk,
         details={"households": readiness.total},
     )
-    return lock
+    return Locked(lock=lock, approved=moved)
 
 
 @transaction.atomic

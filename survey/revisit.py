@@ -4,7 +4,7 @@ The household keeps its stable code and its members their person ids; its unit i
 followed through the unit change records to the unit valid when the new round
 starts (a 2021 household of Xã Nga Quán lives in Phường Nam Cường in 2025). A
 revisit draft starts with the household's details and members, never with the
-earlier answers; submitting it (``survey.services.submit_draft``) adds the new
+earlier answers; submitting it (``flows.responses.record_response``) adds the new
 round's response to the same household, at most one per round.
 """
 
@@ -17,8 +17,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from criteria.groups import group_mapping
 from criteria.selectors import spec_of
-from scoring.services import group_mapping
 from survey.models import Draft, Household, HouseholdResponse, Round
 from survey.selectors import entry_units, visible_responses
 from survey.services import AlreadySurveyed, SurveyError, already_surveyed_message

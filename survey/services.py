@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import record_event
-from scoring.services import record_response_scores
 from survey.errors import AlreadySurveyed, EditConflict, SurveyError
 from survey.models import (
     Draft,
@@ -137,18 +136,30 @@ def _check_unit(*, user: User, round_: Round, unit_key: str) -> None:
         raise SurveyError(_("Bạn không được nhập số liệu cho đơn vị này trong đợt này."))
 
 
+@dataclass(frozen=True)
+class Saved:
+    """A response as a submit left it; ``written`` is False when the draft was already in."""
+
+    response: HouseholdResponse
+    written: bool
+
+
 @transaction.atomic
-def submit_draft(*, draft_id: uuid.UUID, user: User, submission: Submission) -> HouseholdResponse:
-    """Turn a draft into a submitted (or corrected) response with its scores, at most once."""
+def save_submission(*, draft_id: uuid.UUID, user: User, submission: Submission) -> Saved:
+    """Turn a draft into a submitted (or corrected) response, at most once; no scores.
+
+    Channels call ``flows.responses.record_response``, which scores what this writes in
+    the same transaction.
+    """
     existing = HouseholdResponse.objects.filter(source_draft=draft_id).first()
     if existing is not None:
-        return existing
+        return Saved(existing, written=False)
     draft = Draft.objects.select_for_update().filter(pk=draft_id, owner=user).first()
     if draft is None:
         # A concurrent submit of this draft may have committed while we waited for its lock.
         existing = HouseholdResponse.objects.filter(source_draft=draft_id).first()
         if existing is not None:
-            return existing
+            return Saved(existing, written=False)
         raise SurveyError(_("Không tìm thấy bản nháp này."))
     round_ = draft.round
     _check_unit(user=user, round_=round_, unit_key=submission.unit)
@@ -167,9 +178,8 @@ def submit_draft(*, draft_id: uuid.UUID, user: User, submission: Submission) -> 
             object_id=response.pk,
             details={"new": _snapshot(response)},
         )
-    record_response_scores(response=response)
     draft.delete()
-    return response
+    return Saved(response, written=True)
 
 
 def _new_household(submission: Submission) -> Household:

@@ -40,7 +40,7 @@ from survey.imports.checks import (
 from survey.imports.files import CSV_ZIP, DEFAULT_LIMITS, Limits, Upload, read_upload
 from survey.imports.paper import is_paper_workbook, read_paper
 from survey.imports.problems import ImportRefused, Problem, file_problem, in_reading_order
-from survey.imports.scores import score_created
+from survey.imports.scores import score_corrected, score_created
 from survey.imports.submissions import KOBO, ODK, read_submissions
 from survey.imports.template import TemplateRound, TemplateUnit, write_entry_template
 from survey.imports.writer import create_responses
@@ -50,8 +50,8 @@ from survey.services import (
     MEMBER_FIELDS,
     Submission,
     SurveyError,
+    save_submission,
     start_draft,
-    submit_draft,
 )
 from units.models import AdminUnit, UnitLevel
 from units.selectors import find_units_by_name
@@ -340,7 +340,8 @@ def _write(
     lap = report.lap("score", lap)
     for response, submission in corrections:
         draft = start_draft(user=user, round_=round_, response=response)
-        submit_draft(draft_id=draft.pk, user=user, submission=submission)
+        saved = save_submission(draft_id=draft.pk, user=user, submission=submission)
+        score_corrected(response=saved.response)
     report.lap("correct", lap)
 
 

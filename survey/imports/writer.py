@@ -18,7 +18,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 
-from scoring.bulk import insert_rows
+from survey.bulk import insert_rows
 from survey.models import HouseholdResponse, MemberResponse, Round
 from survey.selectors import entry_units
 from survey.services import (

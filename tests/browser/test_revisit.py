@@ -9,8 +9,9 @@ import pytest
 from accounts.roles import SURVEYOR
 from criteria.selectors import find_version
 from criteria.services import save_spec
+from flows.responses import record_response
 from survey.models import Draft, HouseholdResponse, Round
-from survey.services import create_round, start_draft, submit_draft
+from survey.services import create_round, start_draft
 from tests.browser.test_household_wizard import answer, answer_step, fill_member, go_on, progress
 from tests.factories import NGA_QUAN
 from tests.survey.conftest import (
@@ -57,7 +58,7 @@ def surveyed_2021(units, make_user):
     )
     first = make_user(SURVEYOR, [NGA_QUAN])
     draft = start_draft(user=first, round_=pilot)
-    return submit_draft(draft_id=draft.pk, user=first, submission=submission())
+    return record_response(draft_id=draft.pk, user=first, submission=submission())
 
 
 def test_a_2021_household_revisited_in_2025_in_phuong_nam_cuong(

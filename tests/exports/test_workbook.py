@@ -180,8 +180,8 @@ def test_cover_sheet_states_locks_pending_households_and_every_unlock(
     report_round, tmp_path, make_user
 ):
     from accounts.roles import PROVINCE_STAFF
+    from flows.review import lock_unit, unlock_unit
     from survey.models import HouseholdResponse
-    from survey.review import lock_unit, unlock_unit
 
     officer = make_user(PROVINCE_STAFF, full_name="Lê Thị Tỉnh")
     in_nga_quan = HouseholdResponse.objects.filter(round=report_round, unit_id=NGA_QUAN)

@@ -349,7 +349,7 @@ def test_check_only_writes_nothing_and_tells_what_would_happen(round_, staff):
 
 def test_many_households_are_scored_in_bulk_as_one_by_one(round_, staff):
     households, members = [], []
-    for number in range(1, 61):  # above survey.imports.scores.ONE_BY_ONE
+    for number in range(1, 61):  # many households in one file
         key = str(number)
         households.append(household_row(key, head_name=f"Chủ hộ {number}"))
         members += member_rows(key)

@@ -1,9 +1,9 @@
 """The bulk scoring of a large import equals ``record_response_scores``, row for row.
 
-``survey.imports.scores`` scores many new responses at once from the scoring module's
-own parts. These tests recompute every response with the live service afterwards and
-compare every score row and every aggregate cell, so a change of the service that the
-bulk path does not follow fails here.
+``scoring.services.record_new_responses_scores`` scores many new responses at once
+with the rows of ``scoring.rows``. These tests recompute every response with the live
+service afterwards and compare every score row and every aggregate cell, so a change
+of the service that the bulk path does not follow fails here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from scoring.models import (
     ScoringRun,
 )
 from scoring.services import record_response_scores, rescore_round
-from survey.imports.scores import ONE_BY_ONE
 from survey.imports.service import import_responses
 from survey.models import HouseholdResponse
 from tests.imports.conftest import fill_template, household_row, member_rows
@@ -62,7 +61,7 @@ def many_households(count: int) -> tuple[list[dict], list[dict]]:
 def test_bulk_scores_equal_the_service_one_response_at_a_time(round_, staff):
     # A rescore run kept current beside the primary one: the bulk path writes both.
     rescore_round(round_=round_)
-    count = ONE_BY_ONE + 5
+    count = 55
     households, members = many_households(count)
     import_responses(
         round_=round_,

@@ -120,7 +120,7 @@ def test_the_same_file_twice_is_refused_then_updated_when_asked(client, round_, 
 
 
 def test_the_web_takes_files_up_to_a_number_of_members(client, round_, staff, monkeypatch):
-    monkeypatch.setattr("survey.import_views.WEB_MAX_MEMBERS", 3)
+    monkeypatch.setattr("flows.web.imports.WEB_MAX_MEMBERS", 3)
     client.force_login(staff)
     data = fill_template(round_, [household_row()], member_rows())
     response = client.post("/survey/rounds/r2021/import/", {"file": upload(data)})

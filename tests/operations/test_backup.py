@@ -45,11 +45,12 @@ def _stable_key(row, field):
 @pytest.fixture
 def populated(transactional_db, round_, make_user):
     """A submitted household; outside a test transaction, as backup and restore run."""
-    from survey.services import Submission, start_draft, submit_draft
+    from flows.responses import record_response
+    from survey.services import Submission, start_draft
 
     surveyor = make_user("surveyor")
     draft = start_draft(user=surveyor, round_=round_)
-    submit_draft(
+    record_response(
         draft_id=draft.pk,
         user=surveyor,
         submission=Submission(

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from accounts.roles import COMMITTEE, COMMUNE_STAFF, PROVINCE_STAFF
+from flows.review import approve_response, verify_response
 from scoring.aggregation import summarise_round
 from scoring.models import MemberScore
 from survey.models import HouseholdResponse, ResponseStatus
-from survey.review import approve_response, verify_response
 from tests.factories import NGA_QUAN
 from tests.scoring_reports.conftest import area_values, page_text
 

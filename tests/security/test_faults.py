@@ -68,7 +68,7 @@ def test_a_submit_failing_while_scoring_leaves_no_household_and_keeps_the_draft(
     base = start(client, round_)
     done = walk(client, base, FOUR_MEMBERS)
     before = counts()
-    monkeypatch.setattr("survey.services.record_response_scores", fail)
+    monkeypatch.setattr("flows.responses.record_response_scores", fail)
     response = client.get(done.url)
     assert response.status_code == 500
     assert "Mã yêu cầu" in response.content.decode() or response["X-Request-ID"]
@@ -127,7 +127,7 @@ def test_a_rescore_failing_while_aggregating_leaves_the_round_as_it_was(pilot_se
     round_ = generate_round(code="r-loi", households=6, seed=3, unit_keys=[NGA_QUAN]).round
     before = counts()
     runs = list(ScoringRun.objects.values_list("pk", "kind", "complete").order_by("pk"))
-    monkeypatch.setattr("scoring.services.rebuild_run_aggregates", fail)
+    monkeypatch.setattr("scoring.rescore.rebuild_run_aggregates", fail)
     with pytest.raises(Injected):
         rescore_round(round_=round_, workers=0, note="bị ngắt")
     assert counts() == before
@@ -147,7 +147,7 @@ def test_a_database_lost_during_a_request_gives_the_clean_503_page(round_, make_
     def lost(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("survey.views.rounds_for_entry", lost)
+    monkeypatch.setattr("flows.web.households.rounds_for_entry", lost)
     response = client.get("/survey/")
     body = response.content.decode()
     assert response.status_code == 503
@@ -268,7 +268,7 @@ def test_a_data_error_is_a_500_not_a_lost_database(round_, make_user, monkeypatc
     def refused(*args, **kwargs):
         raise DataError("value too long for type character varying(255)")
 
-    monkeypatch.setattr("survey.views.rounds_for_entry", refused)
+    monkeypatch.setattr("flows.web.households.rounds_for_entry", refused)
     response = client.get("/survey/")
     assert response.status_code == 500
     assert "không kết nối được cơ sở dữ liệu" not in response.content.decode()

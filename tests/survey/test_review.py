@@ -6,6 +6,15 @@ import pytest
 
 from accounts.roles import ADMINISTRATOR, COMMITTEE, COMMUNE_STAFF, PROVINCE_STAFF, SURVEYOR
 from audit.models import AuditEntry
+from flows.responses import record_response
+from flows.review import (
+    approve_response,
+    bulk_transition,
+    lock_unit,
+    return_response,
+    unlock_unit,
+    verify_response,
+)
 from scoring.models import ScoredResponse
 from survey.models import (
     Draft,
@@ -16,18 +25,9 @@ from survey.models import (
     UnitLock,
     UnitLockEvent,
 )
-from survey.review import (
-    ReviewError,
-    approve_response,
-    bulk_candidates,
-    bulk_transition,
-    lock_unit,
-    return_response,
-    unlock_unit,
-    verify_response,
-)
+from survey.review import ReviewError, bulk_candidates
 from survey.selectors import last_return, lock_history
-from survey.services import SurveyError, start_draft, submit_draft
+from survey.services import SurveyError, start_draft
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 from tests.survey.test_services import correct, members_as_submitted, submission, submit
 
@@ -302,7 +302,7 @@ def test_a_correction_opened_before_the_lock_cannot_be_saved_after_it(
     members = members_as_submitted(response)
 
     with pytest.raises(SurveyError, match="đã được phê duyệt và khoá"):
-        submit_draft(
+        record_response(
             draft_id=draft.pk,
             user=surveyor,
             submission=submission(members=members, village="Thôn 9"),

@@ -8,8 +8,8 @@ from html import unescape
 import pytest
 
 from accounts.roles import COMMITTEE, COMMUNE_STAFF, PROVINCE_STAFF, SURVEYOR
+from flows.review import verify_response
 from survey.models import HouseholdResponse, ResponseStatus, ResponseTransition, UnitLock
-from survey.review import verify_response
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 from tests.survey.test_services import submit
 

@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import COMMITTEE, SURVEYOR
 from criteria.selectors import find_version
-from survey import services
+from flows import responses as services
+from flows.responses import record_response
 from survey.models import Draft, Household, HouseholdResponse, Round
 from survey.revisit import (
     HOUSEHOLD_INITIAL,
@@ -23,7 +24,7 @@ from survey.revisit import (
     revisit_candidates,
     start_revisit,
 )
-from survey.services import AlreadySurveyed, Submission, SurveyError, create_round, submit_draft
+from survey.services import AlreadySurveyed, Submission, SurveyError, create_round
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 from tests.survey.conftest import (
     CADRE,
@@ -183,7 +184,7 @@ def test_the_latest_earlier_response_stands_for_the_household(
     )
     draft = start_revisit(user=surveyor, round_=round_2023, household=surveyed_2021.household)
     submission = replace(revisit_submission(draft, drop=3), survey_date=date(2023, 7, 1))
-    later = submit_draft(draft_id=draft.pk, user=surveyor, submission=submission)
+    later = record_response(draft_id=draft.pk, user=surveyor, submission=submission)
 
     found = list(revisit_candidates(user=surveyor_2025, round_=round_2025))
 
@@ -271,7 +272,7 @@ def test_a_revisit_adds_the_new_rounds_response_to_the_same_household(
     draft = start_revisit(user=surveyor_2025, round_=round_2025, household=household)
     before = counts()
 
-    response = submit_draft(
+    response = record_response(
         draft_id=draft.pk,
         user=surveyor_2025,
         submission=revisit_submission(draft, drop=3, add=[BABY]),
@@ -327,7 +328,7 @@ def test_a_person_id_not_of_the_household_is_not_taken(
     draft = start_revisit(user=surveyor_2025, round_=round_2025, household=surveyed_2021.household)
     submission = revisit_submission(draft, add=[{**BABY, "person_id": str(stranger)}])
 
-    response = submit_draft(draft_id=draft.pk, user=surveyor_2025, submission=submission)
+    response = record_response(draft_id=draft.pk, user=surveyor_2025, submission=submission)
 
     assert response.members.get(full_name="Nguyễn Gia Bảo").person_id != stranger
 
@@ -339,12 +340,14 @@ def test_a_second_revisit_of_the_household_in_the_round_is_refused_and_writes_no
     household = surveyed_2021.household
     mine = start_revisit(user=surveyor_2025, round_=round_2025, household=household)
     theirs = start_revisit(user=other, round_=round_2025, household=household)
-    first = submit_draft(draft_id=mine.pk, user=surveyor_2025, submission=revisit_submission(mine))
+    first = record_response(
+        draft_id=mine.pk, user=surveyor_2025, submission=revisit_submission(mine)
+    )
     before = counts()
     theirs_data = Draft.objects.get(pk=theirs.pk).data
 
     with pytest.raises(AlreadySurveyed) as refused:
-        submit_draft(draft_id=theirs.pk, user=other, submission=revisit_submission(theirs))
+        record_response(draft_id=theirs.pk, user=other, submission=revisit_submission(theirs))
     with pytest.raises(AlreadySurveyed) as again:
         start_revisit(user=other, round_=round_2025, household=household)
 
@@ -386,7 +389,7 @@ def test_two_revisits_of_one_household_racing_give_one_response(
     def run(name: str) -> None:
         user, draft = drafts[name]
         try:
-            results[name] = submit_draft(
+            results[name] = record_response(
                 draft_id=draft.pk, user=user, submission=revisit_submission(draft)
             ).pk
         except Exception as exc:  # compared below
@@ -430,7 +433,7 @@ def test_a_failure_in_the_middle_of_a_revisit_writes_nothing(
     monkeypatch.setattr(services, "record_response_scores", broken)
 
     with pytest.raises(RuntimeError, match="scoring failed"):
-        submit_draft(draft_id=draft.pk, user=surveyor_2025, submission=revisit_submission(draft))
+        record_response(draft_id=draft.pk, user=surveyor_2025, submission=revisit_submission(draft))
 
     assert counts() == before
     household = Household.objects.get()
@@ -442,7 +445,7 @@ def test_the_households_history_lists_every_round(
     surveyor, surveyor_2025, round_2025, surveyed_2021
 ):
     draft = start_revisit(user=surveyor_2025, round_=round_2025, household=surveyed_2021.household)
-    later = submit_draft(
+    later = record_response(
         draft_id=draft.pk, user=surveyor_2025, submission=revisit_submission(draft)
     )
 
@@ -697,7 +700,9 @@ def test_a_household_already_revisited_is_offered_as_this_rounds_duplicate_only(
     client_2025, surveyor_2025, round_2025, surveyed_2021
 ):
     draft = start_revisit(user=surveyor_2025, round_=round_2025, household=surveyed_2021.household)
-    done = submit_draft(draft_id=draft.pk, user=surveyor_2025, submission=revisit_submission(draft))
+    done = record_response(
+        draft_id=draft.pk, user=surveyor_2025, submission=revisit_submission(draft)
+    )
 
     shown = new_household_messages(client_2025, "r2025")
 
@@ -769,7 +774,7 @@ def test_submitting_a_revisit_after_someone_else_opens_their_response(
     revisit_walk_queries(client_2025, round_2025, surveyed_2021)  # mine, up to the review
     mine = Draft.objects.get(owner__username="dtv2025")
     base = f"/survey/drafts/{mine.pk}"
-    first = submit_draft(draft_id=theirs.pk, user=other, submission=revisit_submission(theirs))
+    first = record_response(draft_id=theirs.pk, user=other, submission=revisit_submission(theirs))
     before = counts()
 
     done = client_2025.post(f"{base}/review/", {"wizard-current_step": "review"})

@@ -11,10 +11,11 @@ from django.db import connection
 
 from accounts.roles import COMMITTEE, COMMUNE_STAFF, SURVEYOR
 from criteria.selectors import find_version, spec_of
+from flows import responses as services
+from flows.responses import record_response
 from scoring.compute import MemberInput, score_response
 from scoring.engine import MemberProfile
 from scoring.models import HouseholdScore, MemberScore, ScoringRun
-from survey import services
 from survey.models import (
     Draft,
     Household,
@@ -25,14 +26,7 @@ from survey.models import (
     Round,
 )
 from survey.selectors import find_duplicates, search_responses
-from survey.services import (
-    EditConflict,
-    Submission,
-    SurveyError,
-    set_round_status,
-    start_draft,
-    submit_draft,
-)
+from survey.services import EditConflict, Submission, SurveyError, set_round_status, start_draft
 from tests.factories import MINH_QUAN_ACUTE, MINH_QUAN_CIRCUMFLEX, NGA_QUAN
 from tests.survey.conftest import (
     CADRE,
@@ -81,7 +75,7 @@ def submission(members=None, **changes) -> Submission:
 
 def submit(user, round_, **changes) -> HouseholdResponse:
     draft = start_draft(user=user, round_=round_)
-    return submit_draft(draft_id=draft.pk, user=user, submission=submission(**changes))
+    return record_response(draft_id=draft.pk, user=user, submission=submission(**changes))
 
 
 def members_as_submitted(response: HouseholdResponse) -> list[dict[str, Any]]:
@@ -142,7 +136,7 @@ def test_submit_creates_one_response_with_members_and_scores_and_deletes_the_dra
 ):
     draft = start_draft(user=surveyor, round_=round_)
 
-    response = submit_draft(draft_id=draft.pk, user=surveyor, submission=submission())
+    response = record_response(draft_id=draft.pk, user=surveyor, submission=submission())
 
     assert counts() == ONE_SUBMITTED
     assert not Draft.objects.exists()
@@ -221,10 +215,12 @@ def test_the_scores_recorded_on_submit_are_the_rounds_versions_scores(surveyor, 
 
 def test_submitting_the_same_draft_twice_returns_the_first_response(surveyor, round_):
     draft = start_draft(user=surveyor, round_=round_)
-    first = submit_draft(draft_id=draft.pk, user=surveyor, submission=submission())
+    first = record_response(draft_id=draft.pk, user=surveyor, submission=submission())
 
     # Resent after a time-out, even with other data (Back, edit, submit again).
-    again = submit_draft(draft_id=draft.pk, user=surveyor, submission=submission(village="Thôn 9"))
+    again = record_response(
+        draft_id=draft.pk, user=surveyor, submission=submission(village="Thôn 9")
+    )
 
     assert again.pk == first.pk
     assert counts() == ONE_SUBMITTED
@@ -236,10 +232,10 @@ def test_a_resubmit_after_the_first_submit_committed_creates_nothing_more(survey
     draft = start_draft(user=surveyor, round_=round_)
     # The second request had read the draft before the first one committed and deleted it.
     late_draft_id = Draft.objects.get().pk
-    first = submit_draft(draft_id=draft.pk, user=surveyor, submission=submission())
+    first = record_response(draft_id=draft.pk, user=surveyor, submission=submission())
     assert not connection.in_atomic_block  # the first submit is committed
 
-    again = submit_draft(draft_id=late_draft_id, user=surveyor, submission=submission())
+    again = record_response(draft_id=late_draft_id, user=surveyor, submission=submission())
 
     assert again.pk == first.pk
     assert counts() == ONE_SUBMITTED
@@ -265,7 +261,7 @@ def test_two_submits_racing_on_one_draft_give_one_response(surveyor, round_, mon
 
     def run(name: str) -> None:
         try:
-            results[name] = submit_draft(
+            results[name] = record_response(
                 draft_id=draft.pk, user=surveyor, submission=submission()
             ).pk
         except Exception as exc:  # reported below
@@ -306,7 +302,7 @@ def test_a_failure_in_the_middle_of_a_submit_leaves_no_partial_rows(surveyor, ro
     monkeypatch.setattr(services, "record_response_scores", broken)
 
     with pytest.raises(RuntimeError, match="scoring failed"):
-        submit_draft(draft_id=draft.pk, user=surveyor, submission=submission())
+        record_response(draft_id=draft.pk, user=surveyor, submission=submission())
 
     assert seen == {"members": 4}  # it failed after the members were written
     assert counts() == NOTHING
@@ -318,7 +314,7 @@ def test_a_unit_of_the_round_outside_the_surveyors_scope_is_refused(surveyor, ro
     draft = start_draft(user=surveyor, round_=round_)
 
     with pytest.raises(SurveyError) as refused:
-        submit_draft(draft_id=draft.pk, user=surveyor, submission=submission(unit=CUONG_THINH))
+        record_response(draft_id=draft.pk, user=surveyor, submission=submission(unit=CUONG_THINH))
 
     assert str(refused.value) == "Bạn không được nhập số liệu cho đơn vị này trong đợt này."
     assert counts() == NOTHING
@@ -330,7 +326,7 @@ def test_someone_elses_draft_cannot_be_submitted(surveyor, round_, make_user):
     draft = start_draft(user=other, round_=round_)
 
     with pytest.raises(SurveyError) as refused:
-        submit_draft(draft_id=draft.pk, user=surveyor, submission=submission())
+        record_response(draft_id=draft.pk, user=surveyor, submission=submission())
 
     assert str(refused.value) == "Không tìm thấy bản nháp này."
     assert counts() == NOTHING
@@ -387,7 +383,7 @@ def test_a_draft_left_open_when_the_round_closes_cannot_be_submitted(surveyor, r
     set_round_status(round_=round_, status=Round.Status.CLOSED)
 
     with pytest.raises(SurveyError):
-        submit_draft(draft_id=draft.pk, user=surveyor, submission=submission())
+        record_response(draft_id=draft.pk, user=surveyor, submission=submission())
 
     assert counts() == NOTHING
 
@@ -397,7 +393,7 @@ def test_a_draft_left_open_when_the_round_closes_cannot_be_submitted(surveyor, r
 
 def correct(user, response, **changes) -> HouseholdResponse:
     draft = start_draft(user=user, round_=response.round, response=response)
-    return submit_draft(
+    return record_response(
         draft_id=draft.pk,
         user=user,
         submission=submission(
@@ -550,7 +546,7 @@ def test_the_second_of_two_concurrent_corrections_is_refused_naming_who_and_when
     response = submit(surveyor, round_)
     first = start_draft(user=surveyor, round_=round_, response=response)
     second = start_draft(user=staff, round_=round_, response=response)
-    submit_draft(
+    record_response(
         draft_id=first.pk,
         user=surveyor,
         submission=submission(
@@ -565,7 +561,7 @@ def test_the_second_of_two_concurrent_corrections_is_refused_naming_who_and_when
     members_before = list(MemberResponse.objects.values_list("pk", "full_name", "answers"))
 
     with pytest.raises(EditConflict) as refused:
-        submit_draft(
+        record_response(
             draft_id=second.pk,
             user=staff,
             submission=submission(
@@ -610,7 +606,7 @@ def test_a_response_approved_while_its_correction_was_open_is_not_changed(survey
     HouseholdResponse.objects.filter(pk=response.pk).update(status=ResponseStatus.APPROVED)
 
     with pytest.raises(SurveyError) as refused:
-        submit_draft(
+        record_response(
             draft_id=draft.pk,
             user=staff,
             submission=submission(members=members_as_submitted(response), village="Thôn 9"),

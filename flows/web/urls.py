@@ -1,8 +1,12 @@
 from django.urls import path
 
-from survey import import_views, review_views, revisit_views, views
-from survey.wizard import HouseholdWizard
+from flows.web import households as views
+from flows.web import imports as import_views
+from flows.web import review as review_views
+from flows.web import revisit as revisit_views
+from flows.web.wizard import HouseholdWizard
 
+# The namespace stays "survey": the pages are the survey's, only their code moved here.
 app_name = "survey"
 wizard = HouseholdWizard.as_view(url_name="survey:wizard", done_step_name="done")
 

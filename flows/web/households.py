@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from audit.models import Action
 from audit.services import record_event
 from criteria.selectors import spec_of
-from scoring.models import HouseholdScore, MemberScore, ScoringRun
+from scoring.response_scores import listed_scores, response_scores
 from survey.models import HouseholdResponse, ResponseStatus, Round
 from survey.prefill import step_data_from_response
 from survey.review import APPROVE, REVIEW, allowed_targets, holds
@@ -169,29 +169,13 @@ def household_list(request: HttpRequest, code: str) -> HttpResponse:
     page = Paginator(responses.order_by("unit__name", "village", "head_name"), 50).get_page(
         request.GET.get("page")
     )
-    citizen_run = ScoringRun.objects.filter(
-        round=round_, criteria_set=round_.citizen_set, kind=ScoringRun.Kind.PRIMARY
-    ).first()
-    household_run = ScoringRun.objects.filter(
-        round=round_, criteria_set=round_.household_set, kind=ScoringRun.Kind.PRIMARY
-    ).first()
     ids = [r.pk for r in page]
-    recognised = {}
-    for row in MemberScore.objects.filter(run=citizen_run, response_id__in=ids).values(
-        "response_id", "recognised"
-    ):
-        counts = recognised.setdefault(row["response_id"], [0, 0])
-        counts[0] += row["recognised"] is True
-        counts[1] += 1
-    household_scores = {
-        s.response_id: s
-        for s in HouseholdScore.objects.filter(run=household_run, response_id__in=ids)
-    }
+    scores = listed_scores(round_=round_, response_ids=ids)
     rows = [
         {
             "response": r,
-            "recognised": recognised.get(r.pk, [0, 0]),
-            "household": household_scores.get(r.pk),
+            "recognised": list(scores.recognised.get(r.pk, (0, 0))),
+            "household": scores.households.get(r.pk),
         }
         for r in page
     ]
@@ -257,17 +241,8 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     questions = {q.code: q for q in citizen.questions}
     if household_spec:
         questions.update({q.code: q for q in household_spec.questions})
-    scores = {
-        s.member_id: s
-        for s in MemberScore.objects.filter(
-            response=response,
-            run__kind=ScoringRun.Kind.PRIMARY,
-            run__criteria_set=round_.citizen_set,
-        )
-    }
-    household_score = HouseholdScore.objects.filter(
-        response=response, run__kind=ScoringRun.Kind.PRIMARY, run__criteria_set=round_.household_set
-    ).first()
+    stored = response_scores(response=response)
+    scores, household_score = stored.members, stored.household
     members = [
         {
             "member": m,

@@ -1,4 +1,4 @@
-"""Fast inserts of many score rows (the rescore and the synthetic generator).
+"""Fast inserts of many rows (score rows of a rescore or an import, demo households).
 
 Django's ``bulk_create`` prepares every value of every row through its field
 (about 50 µs a row of thirty columns here), which would dominate a rescore of a

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from units import views
+from accounts import unit_views as views
 
+# The unit pages show what a user's scope lets them see, so they live above units.
 app_name = "units"
 urlpatterns = [
     path("", views.unit_tree, name="tree"),

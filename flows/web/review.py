@@ -20,21 +20,17 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import changeable_units
 from audit.models import Action
 from audit.services import record_event
-from survey.errors import SurveyError
-from survey.models import ResponseStatus, Round
-from survey.review import (
-    ACTIONS,
-    APPROVE,
-    REVIEW,
+from flows.review import (
     approve_response,
-    bulk_candidates,
     bulk_transition,
-    holds,
     lock_unit,
     return_response,
     unlock_unit,
     verify_response,
 )
+from survey.errors import SurveyError
+from survey.models import ResponseStatus, Round
+from survey.review import ACTIONS, APPROVE, REVIEW, bulk_candidates, holds
 from survey.selectors import lock_history, review_dashboard, search_responses, visible_responses
 
 security_log = logging.getLogger("security.scope")

@@ -11,11 +11,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from flows.web.households import _require_survey_role
 from survey.models import Round
 from survey.revisit import revisit_candidates, start_revisit
 from survey.selectors import entry_units, search_responses, visible_responses
 from survey.services import AlreadySurveyed, SurveyError
-from survey.views import _require_survey_role
 
 security_log = logging.getLogger("security.scope")
 

@@ -2,7 +2,7 @@
 
 The wizard stays thin: the steps come from ``survey.steps.plan_steps``, each
 step's condition is a pure predicate, forms validate, and ``done()`` hands the
-collected data to one service, ``survey.services.submit_draft``.
+collected data to one service, ``flows.responses.record_response``.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from formtools.wizard.views import NamedUrlWizardView
 
 from criteria.selectors import spec_of
-from scoring.compute import MemberInput, score_response
-from scoring.engine import MemberProfile
+from flows.preview import preview_response
+from flows.responses import record_response
 from survey.display import display_answer
 from survey.forms import (
     HouseholdForm,
@@ -35,13 +35,7 @@ from survey.forms import (
 from survey.models import HouseholdResponse
 from survey.revisit import HOUSEHOLD_INITIAL, earlier_duplicates
 from survey.selectors import entry_units, find_duplicates, last_return, visible_responses
-from survey.services import (
-    AlreadySurveyed,
-    EditConflict,
-    Submission,
-    SurveyError,
-    submit_draft,
-)
+from survey.services import AlreadySurveyed, EditConflict, Submission, SurveyError
 from survey.steps import HOUSEHOLD, MEMBERS, REVIEW, Step, plan_steps, step_applies
 
 FORM_CLASSES = {
@@ -304,13 +298,11 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
         members = self.members()
         answers = self.member_answers()
         household_answers = self.household_answers()
-        result = score_response(
+        result = preview_response(
             citizen=self.citizen,
             household=self.household_spec,
-            members=[
-                MemberInput(profile=MemberProfile(**p), answers=a)
-                for p, a in zip(self.profiles(), answers, strict=True)
-            ],
+            profiles=self.profiles(),
+            member_answers=answers,
             household_answers=household_answers,
         )
         specs = [s for s in (self.citizen, self.household_spec) if s is not None]
@@ -369,7 +361,7 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
             kept_answers=self.kept_answers(),
         )
         try:
-            response = submit_draft(
+            response = record_response(
                 draft_id=self.storage.draft.pk, user=self.request.user, submission=submission
             )
         except AlreadySurveyed as exc:
