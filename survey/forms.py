@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from criteria.expressions import holds
 from criteria.spec import ChoiceList, CriteriaSpec, Question
 from survey.reference import EDUCATION_LEVELS, ETHNIC_GROUPS, RELATIONSHIPS, SEXES
+from survey.shape import MAX_MEMBERS
 from survey.steps import Step, could_be_asked, is_asked, member_values
 from units.text import nfc
 
@@ -274,10 +275,20 @@ MemberFormSet = forms.formset_factory(
     extra=0,
     min_num=1,
     validate_min=True,
-    max_num=30,
+    max_num=MAX_MEMBERS,
     validate_max=True,
     can_delete=True,
 )
+
+
+def members_management_data(count: int) -> dict[str, list[str]]:
+    """The management form of ``MemberFormSet`` for ``count`` members (a prefilled step)."""
+    return {
+        "members-TOTAL_FORMS": [str(count)],
+        "members-INITIAL_FORMS": ["0"],
+        "members-MIN_NUM_FORMS": ["1"],
+        "members-MAX_NUM_FORMS": [str(MAX_MEMBERS)],
+    }
 
 
 def profile_of(member: Mapping[str, Any], *, survey_year: int) -> dict[str, Any]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from criteria.spec import CriteriaSpec
+from survey.forms import members_management_data
 from survey.models import HouseholdResponse
+from survey.shape import MEMBER_FIELDS, PERSON_ID
 from survey.steps import HOUSEHOLD, MEMBERS, plan_steps
 
 
@@ -28,24 +30,10 @@ def step_data_from_response(
             "household-head_name": [response.head_name],
             "household-survey_date": [response.survey_date.isoformat()],
         },
-        MEMBERS: {
-            "members-TOTAL_FORMS": [str(len(members))],
-            "members-INITIAL_FORMS": ["0"],
-            "members-MIN_NUM_FORMS": ["1"],
-            "members-MAX_NUM_FORMS": ["30"],
-        },
+        MEMBERS: members_management_data(len(members)),
     }
     for index, member in enumerate(members):
-        for name in (
-            "full_name",
-            "sex",
-            "birth_year",
-            "ethnicity",
-            "education",
-            "target_group",
-            "relationship",
-            "person_id",
-        ):
+        for name in (*MEMBER_FIELDS, PERSON_ID):
             step_data[MEMBERS][f"members-{index}-{name}"] = _encode(getattr(member, name))
     for step in plan_steps(citizen=citizen, household=household):
         if step.kind == "member_questions":

@@ -19,9 +19,11 @@ from django.utils.translation import gettext as _
 
 from criteria.groups import group_mapping
 from criteria.selectors import spec_of
+from survey.forms import members_management_data
 from survey.models import Draft, Household, HouseholdResponse, Round
 from survey.selectors import entry_units, visible_responses
 from survey.services import AlreadySurveyed, SurveyError, already_surveyed_message
+from survey.shape import MEMBER_FIELDS, PERSON_ID
 from survey.steps import HOUSEHOLD, MEMBERS
 from units.selectors import predecessor_keys, successors_of
 from units.text import name_key, plain_key
@@ -29,16 +31,6 @@ from units.text import name_key, plain_key
 # Where a revisit draft keeps the household step's starting values (formtools' extra data):
 # the step itself stays empty until the surveyor confirms it with the new survey date.
 HOUSEHOLD_INITIAL = "revisit_household"
-MEMBER_FIELDS = (
-    "full_name",
-    "sex",
-    "birth_year",
-    "ethnicity",
-    "education",
-    "target_group",
-    "relationship",
-    "person_id",
-)
 
 
 # Selectors ------------------------------------------------------------------------------
@@ -157,16 +149,11 @@ def revisit_state(
     )
     known_groups = {g.code for g in spec_of(criteria_set=round_.citizen_set).target_groups}
     members = list(previous.members.order_by("position"))
-    data: dict[str, list[str]] = {
-        "members-TOTAL_FORMS": [str(len(members))],
-        "members-INITIAL_FORMS": ["0"],
-        "members-MIN_NUM_FORMS": ["1"],
-        "members-MAX_NUM_FORMS": ["30"],
-    }
+    data: dict[str, list[str]] = members_management_data(len(members))
     for index, member in enumerate(members):
         group = groups.get(member.target_group, member.target_group)
         values = {
-            **{name: getattr(member, name) for name in MEMBER_FIELDS},
+            **{name: getattr(member, name) for name in (*MEMBER_FIELDS, PERSON_ID)},
             # A group the new set does not know is left for the surveyor to choose.
             "target_group": group if group in known_groups else "",
         }

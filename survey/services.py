@@ -34,18 +34,8 @@ from survey.models import (
 )
 from survey.review import AFTER_CORRECTION, ensure_unlocked, record_transition
 from survey.selectors import entry_units
+from survey.shape import MEMBER_FIELDS
 from units.text import plain_key
-
-MEMBER_FIELDS = (
-    "full_name",
-    "sex",
-    "birth_year",
-    "ethnicity",
-    "education",
-    "target_group",
-    "relationship",
-)
-HOUSEHOLD_FIELDS = ("unit", "village", "address", "head_name", "survey_date")
 
 
 @dataclass(frozen=True)

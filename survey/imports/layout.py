@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from criteria.spec import CriteriaSpec, Label, Question
 from survey.imports.problems import bilingual
 from survey.reference import EDUCATION_LEVELS, ETHNIC_GROUPS, RELATIONSHIPS, SEXES
+from survey.shape import MAX_MEMBERS as MAX_MEMBERS  # checks read it from here
+from survey.shape import MEMBER_FIELDS
 from survey.steps import plan_steps
 
 INSTRUCTIONS_SHEET = "Hướng dẫn"
@@ -35,17 +37,7 @@ HEADER_CODE = re.compile(r"\[\s*([A-Za-z_][A-Za-z0-9_.:-]*)\s*\]\s*$")
 KEY = "household_key"
 UNIT = "unit"
 HOUSEHOLD_FIXED = (KEY, UNIT, "village", "address", "head_name", "survey_date")
-MEMBER_FIXED = (
-    KEY,
-    "full_name",
-    "sex",
-    "birth_year",
-    "ethnicity",
-    "education",
-    "target_group",
-    "relationship",
-)
-MAX_MEMBERS = 30  # as the web form's member formset
+MEMBER_FIXED = (KEY, *MEMBER_FIELDS)
 
 
 @dataclass(frozen=True)
