@@ -112,7 +112,12 @@ def install(argv: list[str]) -> None:
 def test(argv: list[str]) -> None:
     install([])
     env = django_env()
-    result = subprocess.run([str(PYTHON), "-m", "pytest", *argv], cwd=ROOT, env=env, check=False)
+    # One test process per core (pytest-xdist) unless the caller chose: "-n 0" runs in one.
+    chosen = any(a.startswith(("-n", "--numprocesses")) for a in argv)
+    parallel = [] if chosen else ["-n", "auto"]
+    result = subprocess.run(
+        [str(PYTHON), "-m", "pytest", *parallel, *argv], cwd=ROOT, env=env, check=False
+    )
     sys.exit(result.returncode)
 
 

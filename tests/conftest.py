@@ -26,6 +26,35 @@ CHROMIUM_ARGS = [
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 
 
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+)
+
+
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="Run only the tests that use the database (CI's second database runs these).",
+    )
+
+
+def uses_database(item) -> bool:
+    """Whether a test reaches the database: a django_db mark or a database fixture."""
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    # Tests of plain code give the same result on every database: run them once.
+    kept = [item for item in items if uses_database(item)]
+    config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+    items[:] = kept
+
+
 def pytest_configure(config) -> None:
     # WhiteNoise warns on every request that STATIC_ROOT was never collected; tests serve
     # static files from the app directories, so the warning is noise here.
