@@ -26,9 +26,6 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import TextField
-from django.db.models.functions import Cast
-
 from criteria.spec import CriteriaSpec
 from scoring.engine import (
     MemberContext,
@@ -46,7 +43,7 @@ from scoring.rows import (
     member_row,
 )
 from survey.bulk import insert_rows
-from survey.models import HouseholdResponse, MemberResponse
+from survey.bulk_reads import read_responses, response_ids
 
 Progress = Callable[[int, int], None]
 CHUNK = 2000
@@ -82,19 +79,7 @@ class ChunkResult:
 
 
 def read_chunk(round_id: int, first_id: int, last_id: int) -> RawChunk:
-    raw = Cast("answers", output_field=TextField())
-    responses = list(
-        HouseholdResponse.objects.filter(round_id=round_id, id__gte=first_id, id__lte=last_id)
-        .annotate(raw_answers=raw)
-        .order_by("id")
-        .values_list("id", "unit_id", "status", "revision", "raw_answers")
-    )
-    members = list(
-        MemberResponse.objects.filter(response_id__gte=first_id, response_id__lte=last_id)
-        .annotate(raw_answers=raw)
-        .order_by("response_id", "position")
-        .values_list("response_id", "id", "target_group", "sex", "age", "ethnicity", "raw_answers")
-    )
+    responses, members = read_responses(round_id=round_id, first_id=first_id, last_id=last_id)
     return RawChunk(responses=responses, members=members)
 
 
@@ -213,11 +198,7 @@ def score_round(
     for key in ("read", "score", "write"):
         timings.setdefault(key, 0.0)
     started = time.perf_counter()
-    ids = list(
-        HouseholdResponse.objects.filter(round_id=job.round_id)
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
+    ids = response_ids(round_id=job.round_id)
     bounds = [(ids[n], ids[min(n + chunk, len(ids)) - 1]) for n in range(0, len(ids), chunk)]
     done = members = 0
 
