@@ -12,6 +12,7 @@ A path is a dot-separated chain of segments; a segment may carry a key in
 square brackets::
 
     code | version | subject | status | title | total_points | valid_from | valid_to
+    digital_indicator | digital_min_points
     target_groups[<code>].<field>
     criteria[<code>].<field>
     indicators[<code>].<field>
@@ -220,6 +221,7 @@ def validate_spec(spec: CriteriaSpec, *, locate: Locate) -> list[Problem]:
     _check_indicators(spec, out)
     _check_sums(spec, out)
     _check_recognition(spec, out)
+    _check_digital(spec, out)
     _check_stored_precision(spec, out)
     return out.problems
 
@@ -339,6 +341,7 @@ def _check_label(*, out: _Collector, path: str, vi: str) -> None:
 
 def _check_target_groups(spec: CriteriaSpec, out: _Collector) -> None:
     groups = spec.target_groups
+    own = {g.code for g in groups}
     keys = _check_codes(
         out=out, prefix="target_groups", kind="target_groups", codes=[g.code for g in groups]
     )
@@ -356,6 +359,77 @@ def _check_target_groups(spec: CriteriaSpec, out: _Collector) -> None:
                 f"Tuổi tối đa {high} nhỏ hơn tuổi tối thiểu {low}",
                 f"The maximum age {high} is below the minimum age {low}",
             )
+        _check_same_as(out=out, path=f"{path}.same_as", same_as=group.same_as, own=own)
+
+
+def _check_same_as(*, out: _Collector, path: str, same_as: Sequence[str], own: set[str]) -> None:
+    """Each code names a group of another set: well formed, given once, not one of ours."""
+    seen: set[str] = set()
+    for code in same_as:
+        if not code or not PLAIN_CODE.match(code):
+            out.add(
+                path,
+                f"Mã nhóm “{code}” trong same_as không được trống, chứa dấu cách hay các ký tự "
+                "[ ] ' \" #",
+                f"The group code “{code}” in same_as must not be empty or contain spaces or "
+                "[ ] ' \" #",
+            )
+        elif code in own:
+            out.add(
+                path,
+                f"“{code}” là nhóm của chính bộ tiêu chí này; same_as chỉ ghi nhóm của bộ "
+                "tiêu chí khác",
+                f"“{code}” is a group of this same set; same_as lists groups of other sets only",
+            )
+        elif code in seen:
+            out.add(
+                path,
+                f"Mã nhóm “{code}” được ghi hai lần trong same_as",
+                f"The group code “{code}” is given twice in same_as",
+            )
+        seen.add(code)
+
+
+def _check_digital(spec: CriteriaSpec, out: _Collector) -> None:
+    """The digital-skills indicator and its threshold come together, within its points."""
+    code, points = spec.digital_indicator, spec.digital_min_points
+    if code is None and points is None:
+        return
+    if code is None:
+        out.add(
+            "digital_indicator",
+            "Đã có digital_min_points nhưng thiếu digital_indicator (mã chỉ số kỹ năng số)",
+            "digital_min_points is given but digital_indicator (the digital-skills indicator "
+            "code) is missing",
+        )
+        return
+    indicator = next((i for i in spec.indicators if i.code == code), None)
+    if indicator is None:
+        out.add(
+            "digital_indicator",
+            f"Chỉ số kỹ năng số “{code}” không có trong bộ tiêu chí",
+            f"The digital-skills indicator “{code}” is not an indicator of the set",
+        )
+    if points is None:
+        out.add(
+            "digital_min_points",
+            "Đã có digital_indicator nhưng thiếu digital_min_points (điểm kỹ năng số tối thiểu)",
+            "digital_indicator is given but digital_min_points (the points that count as "
+            "digital skills) is missing",
+        )
+        return
+    if indicator is None or not _finite(points) or not _finite(indicator.max_points):
+        return
+    if not 0 <= points <= indicator.max_points + TOLERANCE:
+        high_vi = format_number(value=indicator.max_points, language="vi")
+        high_en = format_number(value=indicator.max_points, language="en")
+        out.add(
+            "digital_min_points",
+            f"Điểm kỹ năng số tối thiểu {format_number(value=points, language='vi')} phải từ 0 "
+            f"đến {high_vi} (điểm tối đa của chỉ số “{code}”)",
+            f"The digital-skills minimum {format_number(value=points, language='en')} must be "
+            f"between 0 and {high_en} (the maximum of indicator “{code}”)",
+        )
 
 
 def _check_criteria(spec: CriteriaSpec, out: _Collector) -> None:
@@ -919,6 +993,7 @@ def _check_stored_precision(spec: CriteriaSpec, out: _Collector) -> None:
         ("recognition.min_total", recognition.min_total, POINT_PLACES),
         ("recognition.min_indicator", recognition.min_indicator, POINT_PLACES),
         ("recognition.min_criterion_share", recognition.min_criterion_share, SHARE_PLACES),
+        ("digital_min_points", spec.digital_min_points, POINT_PLACES),
     ]
     for key, criterion in zip(
         make_keys([c.code for c in spec.criteria]), spec.criteria, strict=True

@@ -16,8 +16,10 @@ Sheets (docs/criteria-format.md explains them for the people who edit them):
   ``form_id`` (set code), ``version``, ``default_language``, then the set's own
   ``title_en``, ``subject``, ``status``, ``total_points``, ``legal_basis``,
   ``valid_from``, ``valid_to``, ``description_vi``, ``description_en`` and
-  ``local_choices`` (one per line).
-* ``target_groups``: ``code``, ``label::…``, ``min_age``, ``max_age``.
+  ``local_choices`` (one per line), ``digital_indicator`` and
+  ``digital_min_points``.
+* ``target_groups``: ``code``, ``label::…``, ``min_age``, ``max_age``,
+  ``cadre`` (yes/no), ``same_as`` (codes of groups in other sets, by spaces).
 * ``criteria``: ``code``, ``label::…``, ``max_points``.
 * ``indicators``: ``code``, ``criterion``, ``label::…``, ``max_points``,
   ``target_groups`` (codes separated by spaces; empty = every group),
@@ -146,6 +148,8 @@ COLUMNS: dict[str, list[tuple[str, bool]]] = {
         ("description_vi", False),
         ("description_en", False),
         ("local_choices", False),
+        ("digital_indicator", False),
+        ("digital_min_points", False),
     ],
     "target_groups": [
         ("code", True),
@@ -153,6 +157,8 @@ COLUMNS: dict[str, list[tuple[str, bool]]] = {
         ("label::en", False),
         ("min_age", False),
         ("max_age", False),
+        ("cadre", False),
+        ("same_as", False),
     ],
     "criteria": [("code", True), ("label::vi", True), ("label::en", False), ("max_points", True)],
     "indicators": [
@@ -216,6 +222,8 @@ SET_FIELDS = {
     "valid_to": "valid_to",
     "description": "description_vi",
     "local_choices": "local_choices",
+    "digital_indicator": "digital_indicator",
+    "digital_min_points": "digital_min_points",
 }
 FIELD_COLUMNS = {
     "target_groups": {"label": "label::vi"},
@@ -380,6 +388,11 @@ def parse_number(text: str) -> int | float | None:
         return None
     text = text.replace(",", ".")
     return float(text) if "." in text else int(text)
+
+
+def split_codes(text: str) -> tuple[str, ...]:
+    """Read a cell of codes separated by spaces, commas or semicolons."""
+    return tuple(code for code in re.split(r"[\s,;]+", text.strip()) if code)
 
 
 class _Reader:
@@ -613,6 +626,10 @@ class _Reader:
                 self.text(sheet, values, "description_en"),
             ),
             "local_choices": tuple(line.strip() for line in local.splitlines() if line.strip()),
+            "digital_indicator": self.code(sheet, values, "digital_indicator") or None,
+            "digital_min_points": self.number(
+                sheet, number, values, "digital_min_points", required=False
+            ),
         }
 
     def read_target_groups(self) -> list[TargetGroup]:
@@ -628,6 +645,8 @@ class _Reader:
                     label=self.label(sheet, values),
                     min_age=self.integer(sheet, number, values, "min_age", required=False),
                     max_age=self.integer(sheet, number, values, "max_age", required=False),
+                    cadre=self.boolean(sheet, number, values, "cadre", default=False),
+                    same_as=split_codes(self.text(sheet, values, "same_as")),
                 )
             )
         return groups
@@ -793,7 +812,6 @@ class _Reader:
         for number, values in sheet.rows if sheet else ():
             code = self.code(sheet, values, "code")
             places.append((code, number))
-            groups = re.split(r"[\s,;]+", self.text(sheet, values, "target_groups").strip())
             indicators.append(
                 Indicator(
                     code=code,
@@ -801,7 +819,7 @@ class _Reader:
                     label=self.label(sheet, values),
                     max_points=self.number(sheet, number, values, "max_points", required=True),
                     rules=(),
-                    target_groups=tuple(g for g in groups if g),
+                    target_groups=split_codes(self.text(sheet, values, "target_groups")),
                     when_not_applicable=self.code(sheet, values, "when_not_applicable")
                     or "rescale",
                 )
@@ -1109,6 +1127,12 @@ HELP = {
     ("survey", "role"): "profile: dòng thông tin thành viên do phần mềm tạo, không phải câu hỏi",
     ("settings", "subject"): "citizen (công dân) hoặc household (hộ gia đình)",
     ("settings", "local_choices"): "Mỗi lựa chọn của địa phương một dòng (Alt+Enter)",
+    ("settings", "digital_indicator"): "Mã chỉ số đo kỹ năng số (mục tiêu quốc gia); để trống nếu "
+    "không có",
+    ("settings", "digital_min_points"): "Điểm tối thiểu trên chỉ số đó để tính là có kỹ năng số",
+    ("target_groups", "cadre"): "yes: nhóm được tính là cán bộ trong các chỉ tiêu quốc gia",
+    ("target_groups", "same_as"): "Mã các nhóm ở bộ tiêu chí khác chỉ cùng những người này, "
+    "cách nhau bằng dấu cách",
     ("indicators", "target_groups"): "Mã nhóm cách nhau bằng dấu cách; để trống = mọi nhóm",
     ("indicators", "when_not_applicable"): "rescale: bỏ ra và quy đổi; full: cho đủ điểm",
     ("scoring", "points"): "Số điểm, hoặc điểm từng lựa chọn: never=0; sometimes=5; often=10",
@@ -1136,6 +1160,8 @@ def write_workbook(spec: CriteriaSpec, target: str | Path | BinaryIO) -> None:
                 **_label_cells(g.label),
                 "min_age": g.min_age,
                 "max_age": g.max_age,
+                "cadre": "yes" if g.cadre else None,
+                "same_as": " ".join(g.same_as) or None,
             }
             for g in spec.target_groups
         ],
@@ -1242,6 +1268,8 @@ def _settings_row(spec: CriteriaSpec) -> dict[str, Any]:
         "description_vi": spec.description.vi or None,
         "description_en": spec.description.en or None,
         "local_choices": "\n".join(spec.local_choices) or None,
+        "digital_indicator": spec.digital_indicator,
+        "digital_min_points": _plain(spec.digital_min_points),
     }
 
 
@@ -1373,6 +1401,7 @@ def _add_validations(workbook: Workbook, spec: CriteriaSpec) -> None:
     add("survey", "reviewer_only", ("yes", "no"), strict=False)
     add("settings", "subject", SUBJECTS, strict=True)
     add("settings", "status", STATUSES, strict=True)
+    add("target_groups", "cadre", ("yes", "no"), strict=False)
     add("indicators", "when_not_applicable", NOT_APPLICABLE_POLICIES, strict=True)
     add("indicators", "criterion", "=criteria!$A$2:$A$200", strict=False)
     add("scoring", "rule_type", tuple(RULE_TYPES), strict=True)
