@@ -24,6 +24,8 @@ HEADER_FIELDS = (
     "subject",
     "description",
     "local_choices",
+    "digital_indicator",
+    "digital_min_points",
 )
 
 

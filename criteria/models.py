@@ -49,6 +49,11 @@ class CriteriaSet(models.Model):
         null=True,
         blank=True,
     )
+    # The national-target figures read digital skills from this indicator (by code).
+    digital_indicator = models.CharField(_("chỉ số kỹ năng số"), max_length=40, blank=True)
+    digital_min_points = models.DecimalField(
+        _("điểm kỹ năng số tối thiểu"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
     recognition_label_vi = models.CharField(max_length=200, default="Đạt")
     recognition_label_en = models.CharField(max_length=200, default="Recognised", blank=True)
     derived_from = models.ForeignKey(
@@ -104,6 +109,9 @@ class TargetGroup(SetPart):
     label_en = models.CharField(max_length=300, blank=True)
     min_age = models.PositiveSmallIntegerField(null=True, blank=True)
     max_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    cadre = models.BooleanField(_("cán bộ"), default=False)
+    # Codes of groups in other sets standing for the same people.
+    same_as = models.JSONField(_("cùng nhóm với"), default=list, blank=True)
 
     class Meta(SetPart.Meta):
         constraints = [

@@ -107,6 +107,8 @@ def _fill_header(criteria_set: m.CriteriaSet, spec: CriteriaSpec) -> None:
     criteria_set.description_vi = spec.description.vi
     criteria_set.description_en = spec.description.en
     criteria_set.local_choices = list(spec.local_choices)
+    criteria_set.digital_indicator = spec.digital_indicator or ""
+    criteria_set.digital_min_points = _dec(spec.digital_min_points)
     criteria_set.total_points = _dec(spec.total_points)
     rec = spec.recognition
     criteria_set.min_total = _dec(rec.min_total)
@@ -138,6 +140,8 @@ def _write_content(criteria_set: m.CriteriaSet, spec: CriteriaSpec) -> None:
                 label_en=g.label.en,
                 min_age=g.min_age,
                 max_age=g.max_age,
+                cadre=g.cadre,
+                same_as=list(g.same_as),
             )
             for i, g in enumerate(spec.target_groups)
         )
@@ -319,6 +323,8 @@ def load_spec(*, criteria_set: m.CriteriaSet) -> CriteriaSpec:
         valid_to=cs.valid_to,
         description=Label(cs.description_vi, cs.description_en),
         local_choices=tuple(cs.local_choices),
+        digital_indicator=cs.digital_indicator or None,
+        digital_min_points=_f(cs.digital_min_points),
         recognition=Recognition(
             min_total=float(cs.min_total),
             min_indicator=_f(cs.min_indicator),
@@ -336,7 +342,14 @@ def load_spec(*, criteria_set: m.CriteriaSet) -> CriteriaSpec:
             ),
         ),
         target_groups=tuple(
-            TargetGroup(g.code, Label(g.label_vi, g.label_en), g.min_age, g.max_age)
+            TargetGroup(
+                code=g.code,
+                label=Label(g.label_vi, g.label_en),
+                min_age=g.min_age,
+                max_age=g.max_age,
+                cadre=g.cadre,
+                same_as=tuple(g.same_as),
+            )
             for g in cs.target_groups.all()
         ),
         criteria=tuple(

@@ -306,14 +306,20 @@ README = [
     (
         "settings",
         "Một dòng: form_title (tên), form_id (mã bộ), version, subject (citizen/household), "
-        "total_points, thời hạn hiệu lực, mô tả, lựa chọn của địa phương (mỗi dòng một ý).",
+        "total_points, thời hạn hiệu lực, mô tả, lựa chọn của địa phương (mỗi dòng một ý), "
+        "chỉ số kỹ năng số và điểm tối thiểu của nó (digital_indicator, digital_min_points; "
+        "để trống ở bộ hộ gia đình).",
         "One row: form_title, form_id (set code), version, subject (citizen/household), "
-        "total_points, validity dates, description, local choices (one per line).",
+        "total_points, validity dates, description, local choices (one per line), the "
+        "digital-skills indicator and its minimum (digital_indicator, digital_min_points; "
+        "empty in a household set).",
     ),
     (
         "target_groups",
-        "Nhóm đối tượng với độ tuổi (min_age, max_age).",
-        "Target groups with their ages (min_age, max_age).",
+        "Nhóm đối tượng với độ tuổi (min_age, max_age), cadre (yes: tính là cán bộ) và "
+        "same_as (mã nhóm tương ứng ở bộ tiêu chí khác).",
+        "Target groups with their ages (min_age, max_age), cadre (yes: counted as cadres) and "
+        "same_as (codes of the matching groups in other sets).",
     ),
     (
         "criteria",

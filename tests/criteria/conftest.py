@@ -1,6 +1,7 @@
 """Two small criteria sets that between them use every question type and every rule type.
 
-``citizen_spec`` (subject citizen) has target groups, a higher level, dates and
+``citizen_spec`` (subject citizen) has target groups (a cadre group, groups of other
+sets they stand for), a digital-skills indicator, a higher level, dates and
 every per-question rule type; ``household_spec`` (subject household) has the
 member-derived rule types and household questions before and after the members.
 Both are valid: ``validate_spec`` finds nothing in them.
@@ -50,6 +51,8 @@ def build_citizen_spec() -> CriteriaSpec:
         valid_to=date(2026, 12, 31),
         description=Label("Bộ tiêu chí để thử.\nDòng thứ hai.", "A set for tests."),
         local_choices=("CD03: khoảng điểm [địa phương]", "Mức tiêu biểu [địa phương]"),
+        digital_indicator="CD05",
+        digital_min_points=7.5,
         recognition=Recognition(
             min_total=40.0,
             min_indicator=5.0,
@@ -57,8 +60,10 @@ def build_citizen_spec() -> CriteriaSpec:
             levels=(Level("tieu_bieu", Label("Tiêu biểu", "Outstanding"), 45.0, 8.0, True),),
         ),
         target_groups=(
-            TargetGroup("nong_dan", Label("Nông dân", "Farmers"), 15, None),
-            TargetGroup("hoc_sinh", Label("Học sinh", "Pupils"), 6, 24),
+            TargetGroup(
+                "nong_dan", Label("Nông dân", "Farmers"), 15, None, same_as=("cu_dan", "dan_cu")
+            ),
+            TargetGroup("hoc_sinh", Label("Học sinh", "Pupils"), 6, 24, cadre=True),
         ),
         criteria=(
             Criterion("I", Label("Tự học", "Self-learning"), 20.0),

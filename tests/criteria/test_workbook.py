@@ -1359,6 +1359,155 @@ CASES = [
         ],
         id="group_unclosed",
     ),
+    # Criteria facts: the digital-skills indicator and the groups' cadre and same_as.
+    pytest.param(
+        CITIZEN,
+        [["settings", "O2", "CD99"]],
+        [
+            Problem(
+                "settings",
+                2,
+                "digital_indicator",
+                "Chỉ số kỹ năng số “CD99” không có trong bộ tiêu chí",
+                "The digital-skills indicator “CD99” is not an indicator of the set",
+            ),
+        ],
+        id="digital_indicator_unknown",
+    ),
+    pytest.param(
+        CITIZEN,
+        [["settings", "O2", None]],
+        [
+            Problem(
+                "settings",
+                2,
+                "digital_indicator",
+                "Đã có digital_min_points nhưng thiếu digital_indicator (mã chỉ số kỹ năng số)",
+                "digital_min_points is given but digital_indicator (the digital-skills "
+                "indicator code) is missing",
+            ),
+        ],
+        id="digital_indicator_missing",
+    ),
+    pytest.param(
+        CITIZEN,
+        [["settings", "P2", None]],
+        [
+            Problem(
+                "settings",
+                2,
+                "digital_min_points",
+                "Đã có digital_indicator nhưng thiếu digital_min_points (điểm kỹ năng số tối "
+                "thiểu)",
+                "digital_indicator is given but digital_min_points (the points that count as "
+                "digital skills) is missing",
+            ),
+        ],
+        id="digital_min_points_missing",
+    ),
+    pytest.param(
+        CITIZEN,
+        [["settings", "P2", 12]],
+        [
+            Problem(
+                "settings",
+                2,
+                "digital_min_points",
+                "Điểm kỹ năng số tối thiểu 12 phải từ 0 đến 10 (điểm tối đa của chỉ số “CD05”)",
+                "The digital-skills minimum 12 must be between 0 and 10 (the maximum of "
+                "indicator “CD05”)",
+            ),
+        ],
+        id="digital_min_points_above_max",
+    ),
+    pytest.param(
+        CITIZEN,
+        [["settings", "P2", "-0,5"]],
+        [
+            Problem(
+                "settings",
+                2,
+                "digital_min_points",
+                "Điểm kỹ năng số tối thiểu -0,5 phải từ 0 đến 10 (điểm tối đa của chỉ số “CD05”)",
+                "The digital-skills minimum -0.5 must be between 0 and 10 (the maximum of "
+                "indicator “CD05”)",
+            ),
+        ],
+        id="digital_min_points_negative",
+    ),
+    pytest.param(
+        CITIZEN,
+        [["settings", "P2", "tám"]],
+        [
+            Problem(
+                "settings",
+                2,
+                "digital_min_points",
+                "“tám” không phải là số",
+                "“tám” is not a number",
+            ),
+        ],
+        id="digital_min_points_not_a_number",
+    ),
+    pytest.param(
+        CITIZEN,
+        [["target_groups", "G2", "cu_dan, hoc_sinh"]],
+        [
+            Problem(
+                "target_groups",
+                2,
+                "same_as",
+                "“hoc_sinh” là nhóm của chính bộ tiêu chí này; same_as chỉ ghi nhóm của bộ "
+                "tiêu chí khác",
+                "“hoc_sinh” is a group of this same set; same_as lists groups of other sets only",
+            ),
+        ],
+        id="same_as_own_group",
+    ),
+    pytest.param(
+        CITIZEN,
+        [["target_groups", "G3", "cu_dan cu_dan"]],
+        [
+            Problem(
+                "target_groups",
+                3,
+                "same_as",
+                "Mã nhóm “cu_dan” được ghi hai lần trong same_as",
+                "The group code “cu_dan” is given twice in same_as",
+            ),
+        ],
+        id="same_as_twice",
+    ),
+    pytest.param(
+        CITIZEN,
+        [["target_groups", "G2", "cu'dan"]],
+        [
+            Problem(
+                "target_groups",
+                2,
+                "same_as",
+                "Mã nhóm “cu'dan” trong same_as không được trống, chứa dấu cách hay các ký tự "
+                "[ ] ' \" #",
+                "The group code “cu'dan” in same_as must not be empty or contain spaces or "
+                "[ ] ' \" #",
+            ),
+        ],
+        id="same_as_malformed",
+    ),
+    pytest.param(
+        CITIZEN,
+        [["target_groups", "F3", "maybe"]],
+        [
+            Problem(
+                "target_groups",
+                3,
+                "cadre",
+                "“maybe” không phải là có/không; dùng yes hoặc no",
+                "“maybe” is not yes/no; use yes or no",
+            ),
+        ],
+        id="cadre_not_yes_no",
+    ),
 ]
 
 
@@ -1533,6 +1682,28 @@ def test_export_then_import_gives_the_same_spec(build, tmp_path):
     write_workbook(spec, buffer)
     buffer.seek(0)
     assert read_workbook(buffer, filename="set.xlsx") == spec
+
+
+def test_the_criteria_facts_are_cells_people_can_type(make_book):
+    spec = build_citizen_spec()
+    path = make_book(
+        spec,
+        [
+            ("settings", "P2", "7,5"),
+            ("target_groups", "F2", "có"),
+            ("target_groups", "G2", "cu_dan;dan_cu"),
+            ("target_groups", "F3", None),
+        ],
+    )
+    groups = read_workbook(path).target_groups
+    assert [(g.code, g.cadre, g.same_as) for g in groups] == [
+        ("nong_dan", True, ("cu_dan", "dan_cu")),
+        ("hoc_sinh", False, ()),
+    ]
+    assert read_workbook(path).digital_min_points == 7.5
+    sheet = openpyxl.load_workbook(make_book(spec, name="plain.xlsx"))["target_groups"]
+    assert [c.value for c in sheet[2]][5:] == [None, "cu_dan dan_cu"]
+    assert [c.value for c in sheet[3]][5:] == ["yes", None]
 
 
 def test_household_questions_between_member_questions_move_before_the_repeat(tmp_path):

@@ -262,3 +262,45 @@ def test_a_duplicate_code_is_keyed_by_its_position():
         f"Mã chỉ số “CD02” bị trùng (dòng {first})",
         f"Duplicate indicator code “CD02” (line {first})",
     )
+
+
+def test_the_criteria_facts_are_checked_where_they_are_written():
+    text = edited("  same_as:\n  - cu_dan\n", "  same_as:\n  - cu dan\n  - hoc_sinh\n")
+    text = text.replace("digital_indicator: CD05", "digital_indicator: CD5", 1)
+    text = text.replace("digital_min_points: 7.5", "digital_min_points: yes", 1)
+    line = line_of(text, "  - cu dan", whole=True)
+    assert yaml_problems(text) == [
+        Problem(
+            None,
+            line_of(text, "digital_min_points: yes"),
+            "digital_min_points",
+            "Cần một số (đang là “yes”)",
+            "A number is expected (found “yes”)",
+        ),
+    ]
+    text = text.replace("digital_min_points: yes", "digital_min_points: 7.5", 1)
+    assert yaml_problems(text) == [
+        Problem(
+            None,
+            line,
+            "target_groups[nong_dan].same_as",
+            "Mã nhóm “cu dan” trong same_as không được trống, chứa dấu cách hay các ký tự "
+            "[ ] ' \" #",
+            "The group code “cu dan” in same_as must not be empty or contain spaces or [ ] ' \" #",
+        ),
+        Problem(
+            None,
+            line,
+            "target_groups[nong_dan].same_as",
+            "“hoc_sinh” là nhóm của chính bộ tiêu chí này; same_as chỉ ghi nhóm của bộ "
+            "tiêu chí khác",
+            "“hoc_sinh” is a group of this same set; same_as lists groups of other sets only",
+        ),
+        Problem(
+            None,
+            line_of(text, "digital_indicator: CD5"),
+            "digital_indicator",
+            "Chỉ số kỹ năng số “CD5” không có trong bộ tiêu chí",
+            "The digital-skills indicator “CD5” is not an indicator of the set",
+        ),
+    ]

@@ -185,7 +185,7 @@ def test_an_invalid_yaml_file_names_its_lines(db, tmp_path):
         call_command("import_criteria", str(path), stderr=err)
     assert str(caught.value) == "bo.yaml: 1 lỗi, không có gì được lưu"
     assert err.getvalue().splitlines() == [
-        "Dòng 61, mục 'total_points': Cần một số (đang là “một trăm”)"
+        "Dòng 64, mục 'total_points': Cần một số (đang là “một trăm”)"
     ]
     assert counts() == EMPTY
 

@@ -39,6 +39,8 @@ def test_cdht_v1_to_v2_names_the_groups_added_and_removed():
         "label": {"vi": "Học sinh, sinh viên, người học", "en": "Pupils, students and learners"},
         "min_age": 6,
         "max_age": 24,
+        "cadre": False,
+        "same_as": [],
     }
     assert added.old is None
 
@@ -139,6 +141,8 @@ def test_a_changed_threshold_and_an_added_group_are_listed_in_order():
                 },
                 "min_age": 60,
                 "max_age": None,
+                "cadre": False,
+                "same_as": [],
             },
         ),
     ]

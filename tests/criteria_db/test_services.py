@@ -129,6 +129,97 @@ def test_an_invalid_spec_is_refused_and_nothing_is_written(db):
     assert counts() == EMPTY
 
 
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"digital_indicator": "CD99"},
+            Problem(
+                None,
+                None,
+                "digital_indicator",
+                "Chỉ số kỹ năng số “CD99” không có trong bộ tiêu chí",
+                "The digital-skills indicator “CD99” is not an indicator of the set",
+            ),
+        ),
+        (
+            {"digital_min_points": None},
+            Problem(
+                None,
+                None,
+                "digital_min_points",
+                "Đã có digital_indicator nhưng thiếu digital_min_points (điểm kỹ năng số tối "
+                "thiểu)",
+                "digital_indicator is given but digital_min_points (the points that count as "
+                "digital skills) is missing",
+            ),
+        ),
+        (
+            {"digital_min_points": 10.5},
+            Problem(
+                None,
+                None,
+                "digital_min_points",
+                "Điểm kỹ năng số tối thiểu 10,5 phải từ 0 đến 10 (điểm tối đa của chỉ số “CD05”)",
+                "The digital-skills minimum 10.5 must be between 0 and 10 (the maximum of "
+                "indicator “CD05”)",
+            ),
+        ),
+        (
+            {"digital_min_points": 7.125},
+            Problem(
+                None,
+                None,
+                "digital_min_points",
+                "Số 7,125 có quá 2 chữ số thập phân",
+                "The number 7.125 has more than 2 decimal places",
+            ),
+        ),
+    ],
+)
+def test_a_wrong_digital_indicator_is_refused_and_nothing_is_written(db, changes, expected):
+    with pytest.raises(CriteriaSetInvalid) as caught:
+        save_spec(spec=replace(build_citizen_spec(), **changes))
+    assert caught.value.problems == [expected]
+    assert counts() == EMPTY
+
+
+def test_a_same_as_naming_an_own_group_is_refused_and_nothing_is_written(db):
+    spec = build_citizen_spec()
+    nong_dan, hoc_sinh = spec.target_groups
+    spec = replace(spec, target_groups=(nong_dan, replace(hoc_sinh, same_as=("nong_dan",))))
+    with pytest.raises(CriteriaSetInvalid) as caught:
+        save_spec(spec=spec)
+    assert caught.value.problems == [
+        Problem(
+            None,
+            None,
+            "target_groups[hoc_sinh].same_as",
+            "“nong_dan” là nhóm của chính bộ tiêu chí này; same_as chỉ ghi nhóm của bộ tiêu "
+            "chí khác",
+            "“nong_dan” is a group of this same set; same_as lists groups of other sets only",
+        ),
+    ]
+    assert counts() == EMPTY
+
+
+def test_the_criteria_facts_are_stored_in_their_columns(db):
+    criteria_set = save_spec(spec=build_citizen_spec())
+    criteria_set.refresh_from_db()
+    assert (criteria_set.digital_indicator, criteria_set.digital_min_points) == (
+        "CD05",
+        Decimal("7.50"),
+    )
+    assert list(criteria_set.target_groups.values_list("code", "cadre", "same_as")) == [
+        ("nong_dan", False, ["cu_dan", "dan_cu"]),
+        ("hoc_sinh", True, []),
+    ]
+    household = save_spec(spec=build_household_spec())
+    household.refresh_from_db()
+    assert (household.digital_indicator, household.digital_min_points) == ("", None)
+    assert load_spec(criteria_set=household).digital_indicator is None
+
+
 def test_numbers_finer_than_the_database_keeps_are_refused(db):
     # The columns keep 2 decimals (the share 3): 40.125 would become 40.12 on SQLite and
     # 40.13 on PostgreSQL, so the stored set would differ from the file.
