@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from survey.imports.checks import FORMULA_MESSAGE, ImportContext, RawHousehold, Record
+from survey.imports.context import ImportContext
 from survey.imports.files import Sheet, Upload, iter_data_rows
 from survey.imports.layout import (
     HOUSEHOLDS_SHEET,
@@ -18,6 +18,8 @@ from survey.imports.layout import (
     member_columns,
 )
 from survey.imports.problems import Problem, file_problem
+from survey.imports.reporting import FORMULA_MESSAGE
+from survey.imports.rows import RawHousehold, Record
 
 
 @dataclass

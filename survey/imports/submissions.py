@@ -38,9 +38,10 @@ from python_calamine import CalamineWorkbook
 
 from criteria.spec import CriteriaSpec
 from criteria.xlsform import MEMBERS, slug, write_xlsform
-from survey.imports.checks import ImportContext, RawHousehold, Record
+from survey.imports.context import ImportContext
 from survey.imports.files import Sheet, Upload, iter_data_rows
 from survey.imports.problems import Problem, file_problem
+from survey.imports.rows import RawHousehold, Record
 from survey.steps import plan_steps
 
 KOBO = "kobo"
