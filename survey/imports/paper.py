@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from survey.imports.context import ImportContext
-from survey.imports.files import Sheet, Upload, iter_data_rows
+from survey.imports.files import Upload
 from survey.imports.layout import (
     HOUSEHOLDS_SHEET,
     KEY,
@@ -20,6 +20,7 @@ from survey.imports.layout import (
 from survey.imports.problems import Problem, file_problem
 from survey.imports.reporting import FORMULA_MESSAGE
 from survey.imports.rows import RawHousehold, Record
+from survey.imports.sheets import Sheet, iter_data_rows
 
 
 @dataclass

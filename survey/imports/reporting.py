@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from survey.forms import REQUIRED_MESSAGE
-from survey.imports.files import Sheet
 from survey.imports.problems import Problem, bilingual
 from survey.imports.rows import Record
+from survey.imports.sheets import Sheet
 
 FORMULA_MESSAGE = (
     "Ô chứa công thức Excel “{formula}”; công thức không được tính khi nhập: hãy ghi giá trị",

@@ -6,8 +6,8 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from survey.imports.files import Sheet
 from survey.imports.problems import Problem
+from survey.imports.sheets import Sheet
 from survey.services import Submission
 
 
