@@ -21,6 +21,7 @@ from survey.forms import check_answer
 from survey.imports.context import ImportContext
 from survey.imports.reporting import Report, required_message
 from survey.imports.rows import Record
+from survey.imports.sheets import cell_at
 from survey.imports.values import AnswerCleaner, frozen
 from survey.steps import is_asked, member_values, plan_steps
 
@@ -118,7 +119,7 @@ class AnswerChecker:
             if formulas and (record.row, index) in formulas:
                 self.report.formula(record, index)
                 continue
-            text = values[index].strip() if index < len(values) else ""
+            text = cell_at(values, index)
             question = asked.question
             if not holds(question.relevant, answers):
                 if text:

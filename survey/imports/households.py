@@ -14,7 +14,7 @@ from survey.imports.context import ImportContext
 from survey.imports.problems import bilingual
 from survey.imports.reporting import Report, required_message
 from survey.imports.rows import Record
-from survey.imports.values import clean_char, parse_day
+from survey.imports.values import clean_char, not_a_day, parse_day
 from units.text import nfc
 
 # The web form's own message (survey.forms), translated by the same catalogue.
@@ -37,11 +37,9 @@ class HouseholdChecker:
         self.required_message = required_message()
 
     def unit(self, record: Record) -> str | None:
-        text = self.report.value(record, "unit")
-        if text is None:
-            return None
+        """Return the key of the commune the row names (``UnitDirectory``)."""
+        text = self._required(record, "unit")
         if not text:
-            self.report.add(record, "unit", self.required_message)
             return None
         key, problem = self.context.units.resolve(text)
         if problem:
@@ -49,6 +47,8 @@ class HouseholdChecker:
         return key
 
     def text(self, record: Record, name: str) -> str | None:
+        """Return a text detail as ``HouseholdForm`` cleans it ("" without its column; None after a
+        problem)."""
         text = self.report.value(record, name)
         if text is None:
             return ""
@@ -59,25 +59,24 @@ class HouseholdChecker:
         return nfc(" ".join(value.split()))  # as HouseholdForm.clean_<name>
 
     def day(self, record: Record) -> date | None:
-        text = self.report.value(record, "survey_date")
-        if text is None:
-            return None
+        """Return the survey date, which must be in the round's period."""
+        text = self._required(record, "survey_date")
         if not text:
-            self.report.add(record, "survey_date", self.required_message)
             return None
         day = parse_day(text)
         if day is None:
-            self.report.add(
-                record,
-                "survey_date",
-                (
-                    f"“{text}” không phải là ngày hợp lệ (ghi ngày/tháng/năm, ví dụ 15/07/2021)",
-                    f"“{text}” is not a valid date (write day/month/year, e.g. 15/07/2021)",
-                ),
-            )
+            self.report.add(record, "survey_date", not_a_day(text))
             return None
         start, end = self.context.period
         if not start <= day <= end:
             self.report.add(record, "survey_date", self.period_message)
             return None
         return day
+
+    def _required(self, record: Record, name: str) -> str | None:
+        """Return a required cell's text; None when the column is absent, or empty (reported)."""
+        text = self.report.value(record, name)
+        if text == "":
+            self.report.add(record, name, self.required_message)
+            return None
+        return text

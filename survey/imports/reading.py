@@ -89,8 +89,6 @@ def check_upload(
                 ]
             )
         read = read_paper(upload=upload, context=context)
-        uncollected: frozenset[str] = frozenset()
-        warnings = read.warnings
     else:
         if (source == ODK) != (upload.kind == CSV_ZIP):
             vi = "tệp .zip CSV của ODK Central" if source == ODK else "tệp XLSX của KoboToolbox"
@@ -99,10 +97,8 @@ def check_upload(
                 [file_problem(f"Nguồn đã chọn cần {vi}", f"The chosen source needs {en}")]
             )
         read = read_submissions(upload=upload, context=context, flavour=source)
-        uncollected = read.uncollected
-        warnings = read.warnings
     if read.fatal:
-        return Checked([], read.problems, warnings, 0), read.sheet_order
+        return Checked([], read.problems, read.warnings, 0), read.sheet_order
     members = sum(len(h.members) for h in read.households)
     if max_members is not None and members > max_members:
         raise ImportRefused(
@@ -117,9 +113,11 @@ def check_upload(
                 )
             ]
         )
-    checked = check_households(households=read.households, context=context, uncollected=uncollected)
+    checked = check_households(
+        households=read.households, context=context, uncollected=read.uncollected
+    )
     checked.problems = read.problems + checked.problems  # every problem: rows and links
-    checked.warnings = warnings + checked.warnings
+    checked.warnings = read.warnings + checked.warnings
     return checked, read.sheet_order
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 from survey.forms import REQUIRED_MESSAGE
 from survey.imports.problems import Problem, bilingual
 from survey.imports.rows import Record
-from survey.imports.sheets import Sheet
+from survey.imports.sheets import Sheet, cell_at
 
 FORMULA_MESSAGE = (
     "Ô chứa công thức Excel “{formula}”; công thức không được tính khi nhập: hãy ghi giá trị",
@@ -50,8 +50,7 @@ class Report:
         if record.sheet.formulas and (record.row, index) in record.sheet.formulas:
             self.formula(record, index)
             return None
-        values = record.values
-        return values[index].strip() if index < len(values) else ""
+        return cell_at(record.values, index)
 
     def ignore(self, record: Record, index: int) -> None:
         """Count an answer dropped because its question is not asked (a warning)."""

@@ -45,6 +45,18 @@ class ParsedHousehold:
 
 
 @dataclass
+class Read:
+    """The raw households a reader found in a file, and what was wrong with its rows."""
+
+    households: list[RawHousehold]
+    problems: list[Problem]
+    warnings: list[Problem]
+    sheet_order: list[str]
+    uncollected: frozenset[str] = frozenset()  # profile fields the source cannot carry
+    fatal: bool = False  # the rows cannot be read at all (a sheet or a column is missing)
+
+
+@dataclass
 class Checked:
     households: list[ParsedHousehold]
     problems: list[Problem]

@@ -37,6 +37,11 @@ class Sheet:
         return f"{letter}: {header}" if header else letter
 
 
+def cell_at(row: list[str], index: int) -> str:
+    """Return a row's cell, stripped; "" past the end of the row (a short CSV row)."""
+    return row[index].strip() if index < len(row) else ""
+
+
 def iter_data_rows(sheet: Sheet) -> Iterator[tuple[int, list[str]]]:
     """Yield (row number, cells) for each non-empty row below the header."""
     for number, row in enumerate(sheet.rows[1:], start=2):

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -45,8 +44,8 @@ from survey.imports.form_fields import (
     last_segment_map,
 )
 from survey.imports.problems import Problem, file_problem
-from survey.imports.rows import RawHousehold, Record
-from survey.imports.sheets import Sheet, iter_data_rows
+from survey.imports.rows import RawHousehold, Read, Record
+from survey.imports.sheets import Sheet, cell_at, iter_data_rows
 
 KOBO = "kobo"
 ODK = "odk"
@@ -89,16 +88,6 @@ def _local_day(text: str, *, utc: bool, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).date().isoformat()
 
 
-@dataclass
-class Read:
-    households: list[RawHousehold]
-    problems: list[Problem]
-    warnings: list[Problem]
-    uncollected: frozenset[str]
-    sheet_order: list[str]
-    fatal: bool = False  # the rows cannot be read at all (a table or a column is missing)
-
-
 def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) -> Read:
     """Read a Kobo XLSX export or an ODK Central CSV zip into raw households and members."""
     fields = form_fields(citizen=context.citizen, household=context.household)
@@ -117,7 +106,6 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
                 )
             ],
             [],
-            frozenset(),
             [s.name for s in upload.sheets],
             fatal=True,
         )
@@ -140,7 +128,6 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
                 )
             ],
             [],
-            frozenset(),
             [main.name, repeat.name],
             fatal=True,
         )
@@ -191,7 +178,7 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
             )
         )
     if problems:
-        return Read([], problems, warnings, uncollected, [main.name, repeat.name], fatal=True)
+        return Read([], problems, warnings, [main.name, repeat.name], uncollected, fatal=True)
     assert identity and link and parent and day_column
     zone = ZoneInfo(context.zone)
     day_name, day_index = day_column
@@ -206,7 +193,7 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
         if day_index < len(row):
             row[day_index] = _local_day(row[day_index], utc=day_name in UTC_COLUMNS, zone=zone)
         record = Record(main, number, row, main_fields)
-        instance = row[identity[1]].strip() if identity[1] < len(row) else ""
+        instance = cell_at(row, identity[1])
         if not instance:
             problems.append(
                 Problem(
@@ -229,15 +216,15 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
                     f"Submission “{instance}” appears twice (same as row {seen[source]})",
                 )
             )
-            skipped.add(row[link[1]].strip() if link[1] < len(row) else "")
+            skipped.add(cell_at(row, link[1]))
             continue
         seen[source] = number
         household = RawHousehold(record, instance, "_id", source)
         households.append(household)
-        link_value = row[link[1]].strip() if link[1] < len(row) else ""
+        link_value = cell_at(row, link[1])
         by_link[link_value] = household
     for number, row in iter_data_rows(repeat):
-        value = row[parent[1]].strip() if parent[1] < len(row) else ""
+        value = cell_at(row, parent[1])
         owner = by_link.get(value)
         if owner is None and value in skipped:
             continue
@@ -253,7 +240,7 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
             )
             continue
         owner.members.append(Record(repeat, number, row, member_fields))
-    return Read(households, problems, warnings, uncollected, [main.name, repeat.name])
+    return Read(households, problems, warnings, [main.name, repeat.name], uncollected)
 
 
 def _main_and_repeat(

@@ -41,6 +41,14 @@ def parse_day(text: str) -> date | None:
         return None
 
 
+def not_a_day(text: str) -> tuple[str, str]:
+    """The problem with text that ``parse_day`` cannot read."""
+    return (
+        f"“{text}” không phải là ngày hợp lệ (ghi ngày/tháng/năm, ví dụ 15/07/2021)",
+        f"“{text}” is not a valid date (write day/month/year, e.g. 15/07/2021)",
+    )
+
+
 def frozen(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
@@ -159,10 +167,7 @@ class AnswerCleaner:
         if kind == "date":
             day = parse_day(text)
             if day is None:
-                return None, (
-                    f"“{text}” không phải là ngày hợp lệ (ghi ngày/tháng/năm, ví dụ 15/07/2021)",
-                    f"“{text}” is not a valid date (write day/month/year, e.g. 15/07/2021)",
-                )
+                return None, not_a_day(text)
             text = day.isoformat()
         return field_result(self.field, text)
 
