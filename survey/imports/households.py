@@ -47,8 +47,7 @@ class HouseholdChecker:
         return key
 
     def text(self, record: Record, name: str) -> str | None:
-        """Return a text detail as ``HouseholdForm`` cleans it ("" without its column; None after a
-        problem)."""
+        """Return a text detail as ``HouseholdForm`` cleans it; "" without its column."""
         text = self.report.value(record, name)
         if text is None:
             return ""
