@@ -11,13 +11,19 @@ For communes that survey on paper or offline. One pipeline, all or nothing:
    fields (``Label [code]`` headers; the field form's names, group paths and all).
 3. ``checks`` (pure): every household through the web form's own rules, into
    ``survey.services.Submission`` objects, collecting every problem with its sheet,
-   row and column (``criteria.validation.Problem``, Vietnamese and English).
+   row and column (``criteria.validation.Problem``, Vietnamese and English), in
+   ``reporting``. One checker per concern: ``households`` (the household's details),
+   ``members`` (each member's details, how many, one head), ``answers`` (which
+   questions are asked, and each answer); ``values`` turns cell text into values,
+   ``context`` holds what the checks know (units in ``UnitDirectory``), ``rows`` the
+   rows they read. ``reading`` reads an upload as its source and checks it.
 4. ``service.import_responses``: the one transactional service: households already
-   in the round, then ``writer`` (rows as the web form builds them) and ``scores``
-   (as ``record_response_scores`` scores them); corrections go through the web
-   form's correction path. Nothing is written unless the whole file is valid.
+   in the round (``existing``), then ``writer`` (rows as the web form builds them)
+   and ``scores`` (as ``record_response_scores`` scores them); corrections go through
+   the web form's correction path. Nothing is written unless the whole file is valid.
 
 ``template`` writes the blank data-entry workbook of a round (``layout`` holds its
-columns, shared with the reader). Pages: ``survey.import_views``; commands:
-``entry_template`` and ``import_responses``.
+columns, shared with the reader); ``entry_template`` gathers what it needs from the
+database. Pages: ``survey.import_views``; commands: ``entry_template`` and
+``import_responses``.
 """

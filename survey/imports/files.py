@@ -9,9 +9,8 @@ Accepted, by content (never by name):
 * a ``.zip`` of UTF-8 CSV files (the ODK Central "CSV zip" export), checked the
   same way for size, damage and bombs.
 
-Cells are taken as text. python-calamine never evaluates a formula (it returns
-the value cached in the file); the formula cells themselves are found in the
-sheet XML and reported with their text, so a formula is never taken for data.
+Cells are taken as text (``sheets``); a workbook is read by ``workbooks``, which
+finds its formula cells and never evaluates them.
 """
 
 from __future__ import annotations
@@ -19,23 +18,32 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import re
 import threading
 import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
-
-from defusedxml import ElementTree
-from openpyxl.utils import get_column_letter
-from python_calamine import CalamineError, CalamineWorkbook
+from dataclasses import dataclass
 
 from criteria import xlsx_safety
 from criteria.validation import CriteriaImportError
-from survey.imports.problems import ImportRefused, file_problem
+from survey.imports.problems import ImportRefused, damaged_file, file_problem
+from survey.imports.sheets import Sheet, iter_data_rows
+from survey.imports.workbooks import cell_text, read_workbook
+
+# Sheet, iter_data_rows and cell_text stay importable from here, where they were.
+__all__ = [
+    "CSV_ZIP",
+    "DEFAULT_LIMITS",
+    "MAX_FILE_BYTES",
+    "XLSX",
+    "Limits",
+    "Sheet",
+    "Upload",
+    "cell_text",
+    "iter_data_rows",
+    "read_upload",
+]
 
 XLSX = "xlsx"
 CSV_ZIP = "csv-zip"
@@ -85,44 +93,6 @@ def _shared_checks_with(limits: Limits) -> Iterator[None]:
             xlsx_safety.MAX_UNCOMPRESSED_BYTES = saved
 
 
-# A formula tag in sheet XML, with or without a namespace prefix: <f>, <f t="shared" .../>.
-FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
-FORMULA_TEXT = re.compile(
-    rb"<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*?(?:/>|>(.*?)</(?:[A-Za-z_][\w.-]*:)?f>)", re.S
-)
-CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]+)"')
-RELS_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-
-
-@dataclass
-class Sheet:
-    """A worksheet (or CSV file) as text: ``rows[0]`` is the header row (row 1)."""
-
-    name: str
-    rows: list[list[str]]
-    letters: bool = True  # a workbook sheet: columns are named by letter too
-    # (row number, 0-based column) -> formula text, for cells holding a formula
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
-
-    @property
-    def headers(self) -> list[str]:
-        cached = self.__dict__.get("_headers")
-        if cached is None:
-            cached = self.__dict__["_headers"] = (
-                [h.strip() for h in self.rows[0]] if self.rows else []
-            )
-        return cached
-
-    def column_name(self, index: int) -> str:
-        """Return how problems name a column: "F: Năm sinh [birth_year]" (CSV: the header)."""
-        headers = self.headers
-        header = headers[index] if index < len(headers) else ""
-        if not self.letters:
-            return header
-        letter = get_column_letter(index + 1)
-        return f"{letter}: {header}" if header else letter
-
-
 @dataclass
 class Upload:
     kind: str  # XLSX or CSV_ZIP
@@ -167,7 +137,7 @@ def read_upload(*, data: bytes, filename: str = "", limits: Limits = DEFAULT_LIM
             xlsx_safety.check_archive(data=data, filename=filename)
     except CriteriaImportError as exc:
         raise ImportRefused(exc.problems) from exc
-    return Upload(XLSX, _read_workbook(data), digest, len(data))
+    return Upload(XLSX, read_workbook(data), digest, len(data))
 
 
 def _is_workbook_zip(data: bytes) -> bool:
@@ -194,120 +164,6 @@ def _looks_like_csv(data: bytes) -> bool:
     return "<" not in first and any(sep in first for sep in (",", ";", "\t"))
 
 
-def _damaged() -> ImportRefused:
-    return ImportRefused(
-        [
-            file_problem(
-                "Tệp bị hỏng hoặc không đầy đủ (có thể việc tải lên bị gián đoạn); hãy lưu lại "
-                "và tải lên lần nữa",
-                "The file is damaged or incomplete (the upload may have been cut off); save it "
-                "again and upload it once more",
-            )
-        ]
-    )
-
-
-# Workbooks ------------------------------------------------------------------------------
-
-
-def cell_text(value: Any) -> str:
-    """Return a cell as text: whole numbers without ".0", dates as YYYY-MM-DD."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else str(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_workbook(data: bytes) -> list[Sheet]:
-    formulas = _formula_cells(data)
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
-        for name in workbook.sheet_names:
-            raw = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            rows = [[v if type(v) is str else cell_text(v) for v in row] for row in raw]
-            sheets.append(Sheet(name, rows, True, formulas.get(name, {})))
-        workbook.close()
-    except (CalamineError, ValueError, OSError, UnicodeDecodeError) as exc:
-        raise _damaged() from exc  # python-calamine's errors are CalamineErrors
-    return sheets
-
-
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Return sheet name -> worksheet part name, from the workbook and its relationships."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    try:
-        relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    except KeyError:
-        return {}
-    targets = {}
-    for rel in relationships:
-        target = rel.get("Target", "")
-        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-        targets[rel.get("Id")] = part
-    parts = {}
-    for element in workbook.iter():
-        if element.tag.endswith("}sheet") or element.tag == "sheet":
-            rel_id = element.get(f"{RELS_NS}id")
-            if rel_id in targets:
-                parts[element.get("name", "")] = targets[rel_id]
-    return parts
-
-
-def _formula_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
-    """Return the formula cells of each sheet: (row, 0-based column) -> "=formula"."""
-    found: dict[str, dict[tuple[int, int], str]] = {}
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for name, part in _sheet_parts(archive).items():
-                try:
-                    xml = archive.read(part)
-                except KeyError:
-                    continue
-                if (b"<f" not in xml and b":f" not in xml) or not FORMULA_TAG.search(xml):
-                    continue  # the plain search is fast; the pattern confirms a formula tag
-                cells = {}
-                for tag in FORMULA_TAG.finditer(xml):
-                    # The cell that holds this formula opens just before it: <c r="B5" ...>.
-                    before = tag.start()
-                    opening = max(xml.rfind(b"<c ", 0, before), xml.rfind(b":c ", 0, before))
-                    ref = CELL_REF.search(xml, opening, xml.find(b">", opening))
-                    formula = FORMULA_TEXT.match(xml, tag.start())
-                    if opening < 0 or ref is None or formula is None:
-                        continue
-                    row = int(ref.group(2))
-                    column = _column_index(ref.group(1).decode())
-                    text = _xml_text(formula.group(1) or b"")
-                    cells[(row, column)] = f"={text}" if text else "=…"
-                found[name] = cells
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise _damaged() from exc
-    except ElementTree.ParseError as exc:
-        raise _damaged() from exc
-    return found
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
-def _xml_text(raw: bytes) -> str:
-    text = raw.decode("utf-8", errors="replace")
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'")):
-        text = text.replace(entity, char)
-    return text.replace("&amp;", "&")
-
-
 # ODK Central CSV zips --------------------------------------------------------------------
 
 
@@ -330,7 +186,7 @@ def _read_csv_zip(data: bytes, limits: Limits) -> list[Sheet]:
                 )
             return [_read_csv(p.filename, archive.read(p)) for p in csv_parts]
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise _damaged() from exc
+        raise damaged_file() from exc
 
 
 def _check_zip_parts(parts: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -405,13 +261,3 @@ def _not_text(name: str) -> ImportRefused:
             )
         ]
     )
-
-
-def iter_data_rows(sheet: Sheet) -> Iterator[tuple[int, list[str]]]:
-    """Yield (row number, cells) for each non-empty row below the header."""
-    for number, row in enumerate(sheet.rows[1:], start=2):
-        filled = any(cell.strip() for cell in row if cell)
-        if filled or (
-            sheet.formulas and any((number, i) in sheet.formulas for i in range(len(row)))
-        ):
-            yield number, row

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from survey.imports.checks import FORMULA_MESSAGE, ImportContext, RawHousehold, Record
-from survey.imports.files import Sheet, Upload, iter_data_rows
+from survey.imports.context import ImportContext
+from survey.imports.files import Upload
 from survey.imports.layout import (
     HOUSEHOLDS_SHEET,
     KEY,
@@ -18,15 +17,9 @@ from survey.imports.layout import (
     member_columns,
 )
 from survey.imports.problems import Problem, file_problem
-
-
-@dataclass
-class Read:
-    households: list[RawHousehold]
-    problems: list[Problem]
-    warnings: list[Problem]
-    sheet_order: list[str]
-    fatal: bool = False  # the rows cannot be read at all (a sheet or a column is missing)
+from survey.imports.reporting import FORMULA_MESSAGE
+from survey.imports.rows import RawHousehold, Read, Record
+from survey.imports.sheets import Sheet, cell_at, iter_data_rows
 
 
 def is_paper_workbook(upload: Upload) -> bool:
@@ -137,7 +130,7 @@ def read_paper(*, upload: Upload, context: ImportContext) -> Read:
     by_key: dict[str, RawHousehold] = {}
     key_index = household_fields[KEY]
     for number, row in iter_data_rows(households_sheet):
-        key = row[key_index].strip() if key_index < len(row) else ""
+        key = cell_at(row, key_index)
         record = Record(households_sheet, number, row, household_fields)
         if (number, key_index) in households_sheet.formulas:
             problems.append(_formula_problem(record, key_index))
@@ -159,7 +152,7 @@ def read_paper(*, upload: Upload, context: ImportContext) -> Read:
         households.append(by_key[key])
     key_index = member_fields[KEY]
     for number, row in iter_data_rows(members_sheet):
-        key = row[key_index].strip() if key_index < len(row) else ""
+        key = cell_at(row, key_index)
         record = Record(members_sheet, number, row, member_fields)
         owner = by_key.get(key)
         if (number, key_index) in members_sheet.formulas:

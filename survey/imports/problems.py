@@ -14,7 +14,14 @@ from django.utils import translation
 
 from criteria.validation import CriteriaImportError, Problem
 
-__all__ = ["ImportRefused", "Problem", "bilingual", "file_problem", "refusal_from"]
+__all__ = [
+    "ImportRefused",
+    "Problem",
+    "bilingual",
+    "damaged_file",
+    "file_problem",
+    "refusal_from",
+]
 
 
 class ImportRefused(Exception):
@@ -32,6 +39,20 @@ class ImportRefused(Exception):
 def file_problem(vi: str, en: str) -> Problem:
     """Return a problem with the whole file (no sheet, row or column)."""
     return Problem(None, None, None, vi, en)
+
+
+def damaged_file() -> ImportRefused:
+    """Refuse a file that cannot be unpacked or read (often an upload cut off)."""
+    return ImportRefused(
+        [
+            file_problem(
+                "Tệp bị hỏng hoặc không đầy đủ (có thể việc tải lên bị gián đoạn); hãy lưu lại "
+                "và tải lên lần nữa",
+                "The file is damaged or incomplete (the upload may have been cut off); save it "
+                "again and upload it once more",
+            )
+        ]
+    )
 
 
 def refusal_from(error: CriteriaImportError) -> ImportRefused:

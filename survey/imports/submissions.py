@@ -3,8 +3,9 @@
 The field form asks the household details (group ``household``), each set's
 household questions (group ``set_<set>_v<n>_household``), then a repeat
 ``members`` with the member profile and each set's member questions. Column
-names come from the form itself, generated here exactly as users download it,
-so a question renamed to keep XLSForm names unique is found under its new name.
+names come from the form itself, generated exactly as users download it
+(``form_fields``), so a question renamed to keep XLSForm names unique is found under
+its new name.
 
 * **KoboToolbox XLSX export**: a main sheet of households and a sheet per repeat
   (``members``), linked by ``_index`` / ``_parent_index``; headers are the field
@@ -27,31 +28,27 @@ extended form has it, otherwise they stay empty (a warning says so).
 
 from __future__ import annotations
 
-import io
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from python_calamine import CalamineWorkbook
-
-from criteria.spec import CriteriaSpec
-from criteria.xlsform import MEMBERS, slug, write_xlsform
-from survey.imports.checks import ImportContext, RawHousehold, Record
-from survey.imports.files import Sheet, Upload, iter_data_rows
+from criteria.xlsform import MEMBERS
+from survey.imports.context import ImportContext
+from survey.imports.files import Upload
+from survey.imports.form_fields import (
+    FormField,
+    column_map,
+    find_column,
+    form_fields,
+    last_segment_map,
+)
 from survey.imports.problems import Problem, file_problem
-from survey.steps import plan_steps
+from survey.imports.rows import RawHousehold, Read, Record
+from survey.imports.sheets import Sheet, cell_at, iter_data_rows
 
 KOBO = "kobo"
 ODK = "odk"
-SEPARATORS = ("/", "-", ".", ":", "_")
-HOUSEHOLD_DETAILS = {
-    "commune_code": "unit",
-    "village": "village",
-    "address": "address",
-    "head_name": "head_name",
-}
 PROFILE = ("full_name", "sex", "birth_year", "target_group")
 EXTRA_PROFILE = ("ethnicity", "education", "relationship")
 DATE_COLUMNS = ("today", "end", "start")
@@ -62,129 +59,6 @@ ID_COLUMNS = {
 }
 LINKS = {KOBO: ("_index", "_parent_index"), ODK: ("KEY", "PARENT_KEY")}
 UUID_NAMESPACE = uuid.UUID("5b1d7c52-8a9e-4c55-9f1e-2c7d1c0e6a10")
-
-
-@dataclass(frozen=True)
-class FormField:
-    """One field of the generated field form and what it fills in a submission."""
-
-    name: str
-    path: tuple[str, ...]  # groups from the form root, the repeat included
-    in_repeat: bool
-    target: str  # checker field: "unit", "full_name", "q:<question code>"...
-    optional: bool = False  # a missing column is not a problem (reviewer-only questions)
-
-
-def form_fields(*, citizen: CriteriaSpec, household: CriteriaSpec | None) -> list[FormField]:
-    """Return the field form's data fields, read back from the XLSForm users download."""
-    specs = [s for s in (citizen, household) if s is not None]
-    buffer = io.BytesIO()
-    write_xlsform(specs, buffer)
-    workbook = CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue()))
-    rows = workbook.get_sheet_by_name("survey").to_python()
-    headers = [str(h) for h in rows[0]]
-    type_at, name_at = headers.index("type"), headers.index("name")
-    by_prefix = {f"{slug(s.code)}_v{s.version}": s for s in specs}
-    asked = _asked_codes(citizen=citizen, household=household)
-    fields: list[FormField] = []
-    stack: list[str] = []
-    spec_of_group: dict[str, CriteriaSpec] = {}
-    for row in rows[1:]:
-        kind, name = str(row[type_at]).strip(), str(row[name_at]).strip()
-        if kind in ("begin group", "begin repeat"):
-            stack.append(name)
-            for prefix, spec in by_prefix.items():
-                if name.startswith(f"set_{prefix}_"):
-                    spec_of_group[name] = spec
-            continue
-        if kind in ("end group", "end repeat"):
-            stack.pop()
-            continue
-        if not name or kind in ("note", "calculate"):
-            continue
-        path = (*stack, name)
-        in_repeat = MEMBERS in stack
-        group_spec = next((spec_of_group[g] for g in stack if g in spec_of_group), None)
-        if group_spec is None:
-            target = HOUSEHOLD_DETAILS.get(name, name) if not in_repeat else name
-            fields.append(FormField(name, path, in_repeat, target))
-            continue
-        code = _question_code(name=name, spec=group_spec, by_prefix=by_prefix)
-        if code is None or code not in asked:
-            continue  # e.g. a citizen set's household question: the web form never asks it
-        question = group_spec.question(code)
-        fields.append(
-            FormField(name, path, in_repeat, f"q:{code}", optional=question.reviewer_only)
-        )
-    return fields
-
-
-def _asked_codes(*, citizen: CriteriaSpec, household: CriteriaSpec | None) -> set[str]:
-    return {
-        q.code
-        for step in plan_steps(citizen=citizen, household=household)
-        if step.kind in ("member_questions", "household_questions")
-        for q in step.questions
-    }
-
-
-def _question_code(
-    *, name: str, spec: CriteriaSpec, by_prefix: dict[str, CriteriaSpec]
-) -> str | None:
-    codes = {q.code for q in spec.questions}
-    if name in codes:
-        return name
-    prefix = f"{slug(spec.code)}_v{spec.version}_"
-    if name.startswith(prefix):
-        rest = name[len(prefix) :]
-        if rest in codes:
-            return rest
-        base, _, counter = rest.rpartition("_")
-        if counter.isdigit() and base in codes:
-            return base
-    return None
-
-
-def _candidates(path: tuple[str, ...]) -> list[str]:
-    """Every header a tool may write for a field: any path suffix, any group separator."""
-    names = []
-    for start in range(len(path)):
-        suffix = path[start:]
-        for separator in SEPARATORS:
-            names.append(separator.join(suffix))
-    return names
-
-
-def _column_map(sheet: Sheet, fields: Sequence[FormField]) -> tuple[dict[str, int], dict[str, int]]:
-    """Return (checker field -> column, header -> column) for one sheet."""
-    headers = sheet.headers
-    index_of: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        index_of.setdefault(header, index)
-    mapped: dict[str, int] = {}
-    for form_field in fields:
-        for candidate in _candidates(form_field.path):
-            if candidate in index_of:
-                mapped[form_field.target] = index_of[candidate]
-                break
-    return mapped, index_of
-
-
-def _find(index_of: dict[str, int], names: Sequence[str]) -> tuple[str, int] | None:
-    for name in names:
-        if name in index_of:
-            return name, index_of[name]
-    return None
-
-
-def _last_segment_map(index_of: dict[str, int], names: Sequence[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for header, index in index_of.items():
-        for separator in SEPARATORS[:-1]:
-            header = header.rsplit(separator, 1)[-1]
-        if header in names:
-            found.setdefault(header, index)
-    return found
 
 
 def instance_uuid(text: str) -> uuid.UUID:
@@ -214,16 +88,6 @@ def _local_day(text: str, *, utc: bool, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).date().isoformat()
 
 
-@dataclass
-class Read:
-    households: list[RawHousehold]
-    problems: list[Problem]
-    warnings: list[Problem]
-    uncollected: frozenset[str]
-    sheet_order: list[str]
-    fatal: bool = False  # the rows cannot be read at all (a table or a column is missing)
-
-
 def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) -> Read:
     """Read a Kobo XLSX export or an ODK Central CSV zip into raw households and members."""
     fields = form_fields(citizen=context.citizen, household=context.household)
@@ -242,14 +106,13 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
                 )
             ],
             [],
-            frozenset(),
             [s.name for s in upload.sheets],
             fatal=True,
         )
     problems: list[Problem] = []
     warnings: list[Problem] = []
-    main_fields, main_headers = _column_map(main, [f for f in fields if not f.in_repeat])
-    member_fields, member_headers = _column_map(repeat, [f for f in fields if f.in_repeat])
+    main_fields, main_headers = column_map(main, [f for f in fields if not f.in_repeat])
+    member_fields, member_headers = column_map(repeat, [f for f in fields if f.in_repeat])
     if not main_fields and not member_fields:
         # Not one field name: headers in labels, or the export of another form.
         return Read(
@@ -265,13 +128,12 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
                 )
             ],
             [],
-            frozenset(),
             [main.name, repeat.name],
             fatal=True,
         )
     _missing_columns(main, main_fields, [f for f in fields if not f.in_repeat], problems)
     _missing_columns(repeat, member_fields, [f for f in fields if f.in_repeat], problems)
-    extra = _last_segment_map(member_headers, EXTRA_PROFILE)
+    extra = last_segment_map(member_headers, EXTRA_PROFILE)
     member_fields.update(extra)
     uncollected = frozenset(name for name in EXTRA_PROFILE if name not in extra)
     if uncollected:
@@ -286,9 +148,9 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
                 "head; they are left empty, to be completed when correcting the response",
             )
         )
-    identity = _find(main_headers, ID_COLUMNS[flavour])
-    link = _find(main_headers, (main_link,))
-    parent = _find(member_headers, (parent_link,))
+    identity = find_column(main_headers, ID_COLUMNS[flavour])
+    link = find_column(main_headers, (main_link,))
+    parent = find_column(member_headers, (parent_link,))
     for sheet, found, names in (
         (main, identity, ID_COLUMNS[flavour][:1]),
         (main, link, (main_link,)),
@@ -304,7 +166,7 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
                     f"The export's “{names[0]}” column is missing",
                 )
             )
-    day_column = _find(main_headers, DATE_COLUMNS) or _find(main_headers, UTC_COLUMNS)
+    day_column = find_column(main_headers, DATE_COLUMNS) or find_column(main_headers, UTC_COLUMNS)
     if day_column is None:
         problems.append(
             Problem(
@@ -316,7 +178,7 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
             )
         )
     if problems:
-        return Read([], problems, warnings, uncollected, [main.name, repeat.name], fatal=True)
+        return Read([], problems, warnings, [main.name, repeat.name], uncollected, fatal=True)
     assert identity and link and parent and day_column
     zone = ZoneInfo(context.zone)
     day_name, day_index = day_column
@@ -331,7 +193,7 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
         if day_index < len(row):
             row[day_index] = _local_day(row[day_index], utc=day_name in UTC_COLUMNS, zone=zone)
         record = Record(main, number, row, main_fields)
-        instance = row[identity[1]].strip() if identity[1] < len(row) else ""
+        instance = cell_at(row, identity[1])
         if not instance:
             problems.append(
                 Problem(
@@ -354,15 +216,15 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
                     f"Submission “{instance}” appears twice (same as row {seen[source]})",
                 )
             )
-            skipped.add(row[link[1]].strip() if link[1] < len(row) else "")
+            skipped.add(cell_at(row, link[1]))
             continue
         seen[source] = number
         household = RawHousehold(record, instance, "_id", source)
         households.append(household)
-        link_value = row[link[1]].strip() if link[1] < len(row) else ""
+        link_value = cell_at(row, link[1])
         by_link[link_value] = household
     for number, row in iter_data_rows(repeat):
-        value = row[parent[1]].strip() if parent[1] < len(row) else ""
+        value = cell_at(row, parent[1])
         owner = by_link.get(value)
         if owner is None and value in skipped:
             continue
@@ -378,7 +240,7 @@ def read_submissions(*, upload: Upload, context: ImportContext, flavour: str) ->
             )
             continue
         owner.members.append(Record(repeat, number, row, member_fields))
-    return Read(households, problems, warnings, uncollected, [main.name, repeat.name])
+    return Read(households, problems, warnings, [main.name, repeat.name], uncollected)
 
 
 def _main_and_repeat(

@@ -3,151 +3,24 @@
 from __future__ import annotations
 
 import io
-import zipfile
-from typing import Any
 
-import pytest
 from openpyxl import load_workbook
 
-from survey.forms import REQUIRED_MESSAGE
-from survey.imports.problems import ImportRefused, bilingual
 from survey.imports.service import import_responses
 from tests.imports.conftest import (
-    counts,
     fill_template,
     household_row,
     member_rows,
-    template_for,
 )
-
-HOUSEHOLDS, MEMBERS = "Hộ gia đình", "Thành viên"
-
-
-def required() -> tuple[str, str]:
-    """The web form's own message, in English from the catalogue once it is translated."""
-    return bilingual(REQUIRED_MESSAGE, "An answer is required.")
-
-
-def problems_of(round_, user, households, members, **options: Any) -> list[tuple]:
-    """Import a filled template that must be refused; return (sheet, row, column, vi, en)."""
-    data = fill_template(round_, households, members)
-    return refused(round_, user, data, **options)
-
-
-def refused(round_, user, data: bytes, **options: Any) -> list[tuple]:
-    before = counts()
-    with pytest.raises(ImportRefused) as error:
-        import_responses(round_=round_, user=user, data=data, filename="phieu.xlsx", **options)
-    assert counts() == before, "a refused import wrote something"
-    return [(p.sheet, p.row, p.column, p.vi, p.en) for p in error.value.problems]
-
-
-def column(round_, sheet: str, code: str) -> str:
-    """How problems name a column: its letter and header, as in the file."""
-    for cell in load_workbook(io.BytesIO(template_for(round_)))[sheet][1]:
-        if cell.value.endswith(f"[{code}]"):
-            return f"{cell.column_letter}: {cell.value}"
-    raise AssertionError(code)
-
-
-def one_household(**changes: Any) -> list[dict]:
-    return [household_row(**changes)]
-
-
-def test_unknown_unit_code(round_, staff):
-    assert problems_of(round_, staff, one_household(unit="99999"), member_rows()) == [
-        (
-            HOUSEHOLDS,
-            2,
-            "B: Xã/phường/thị trấn [unit]",
-            "Không có xã/phường mã “99999” trong đợt khảo sát này",
-            "There is no commune with code “99999” in this round",
-        )
-    ]
-
-
-def test_unknown_unit_name(round_, staff):
-    assert problems_of(round_, staff, one_household(unit="Xã Không Có"), member_rows()) == [
-        (
-            HOUSEHOLDS,
-            2,
-            "B: Xã/phường/thị trấn [unit]",
-            "Không tìm thấy xã/phường “Xã Không Có” trong đợt khảo sát này",
-            "No commune named “Xã Không Có” in this round",
-        )
-    ]
-
-
-def test_a_name_without_accents_matching_two_communes_is_ambiguous_never_guessed(round_, surveyor):
-    # Xã Minh Quán (04516) is in the round; Xã Minh Quân (04567) is not: still ambiguous.
-    assert problems_of(round_, surveyor, one_household(unit="xa minh quan"), member_rows()) == [
-        (
-            HOUSEHOLDS,
-            2,
-            "B: Xã/phường/thị trấn [unit]",
-            "“xa minh quan” khớp với nhiều đơn vị: Xã Minh Quán (04516), Xã Minh Quân (04567); "
-            "hãy ghi mã, hoặc tên có đủ dấu",
-            "“xa minh quan” matches several units: Xã Minh Quán (04516), Xã Minh Quân (04567); "
-            "write the code, or the name with all its accents",
-        )
-    ]
-
-
-def test_names_with_accents_and_either_tone_placement_are_found(round_, surveyor):
-    households = [
-        household_row("1", unit="Minh Quán"),
-        household_row("2", unit="xã nga quán", head_name="Lò Văn Hoà"),
-        household_row("3", unit="04528", head_name="Lò Văn Hòa Bình"),
-    ]
-    members = [*member_rows("1"), *member_rows("2"), *member_rows("3")]
-    report = import_responses(
-        round_=round_,
-        user=surveyor,
-        data=fill_template(round_, households, members),
-        filename="phieu.xlsx",
-    )
-    assert report.created == 3
-
-
-def test_a_unit_of_another_round_or_period(round_, staff):
-    problems = problems_of(round_, staff, one_household(unit="Xã Minh Quân"), member_rows())
-    assert problems == [
-        (
-            HOUSEHOLDS,
-            2,
-            "B: Xã/phường/thị trấn [unit]",
-            "Xã Minh Quân (04567) không thuộc đợt khảo sát này",
-            "Xã Minh Quân (04567) is not in this round",
-        )
-    ]
-
-
-def test_a_unit_outside_the_users_scope_is_refused_and_nothing_written(round_, staff):
-    # Xã Cường Thịnh is in the round, but this commune officer only has Xã Nga Quán.
-    households = [household_row("1"), household_row("2", unit="04522 - Xã Cường Thịnh")]
-    members = [*member_rows("1"), *member_rows("2")]
-    assert problems_of(round_, staff, households, members) == [
-        (
-            HOUSEHOLDS,
-            3,
-            "B: Xã/phường/thị trấn [unit]",
-            "Bạn không được nhập số liệu cho Xã Cường Thịnh (04522) trong đợt này",
-            "You may not enter data for Xã Cường Thịnh (04522) in this round",
-        )
-    ]
-
-
-def test_a_code_and_a_name_that_disagree(round_, staff):
-    problems = problems_of(round_, staff, one_household(unit="04528 - Xã Minh Quán"), member_rows())
-    assert problems == [
-        (
-            HOUSEHOLDS,
-            2,
-            "B: Xã/phường/thị trấn [unit]",
-            "Mã “04528” là Xã Nga Quán, không phải “Xã Minh Quán”",
-            "Code “04528” is Xã Nga Quán, not “Xã Minh Quán”",
-        )
-    ]
+from tests.imports.refusals import (
+    HOUSEHOLDS,
+    MEMBERS,
+    column,
+    one_household,
+    problems_of,
+    refused,
+    required,
+)
 
 
 def test_a_choice_not_in_the_list(round_, staff):
@@ -452,90 +325,4 @@ def test_the_template_of_another_round(round_, staff):
             "This file is the template of round “r2019”, not of round “r2021”; download the "
             "template of the right round",
         )
-    ]
-
-
-# Formulas -------------------------------------------------------------------------------
-
-
-def with_cached_formulas(data: bytes, sheet: str, formulas: dict[str, tuple[str, str]]) -> bytes:
-    """Put formulas with a cached value (as Excel saves them) into cells of a workbook."""
-    workbook = load_workbook(io.BytesIO(data))
-    for cell, (formula, _cached) in formulas.items():
-        workbook[sheet][cell] = formula
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
-    index = workbook.sheetnames.index(sheet) + 1
-    part = f"xl/worksheets/sheet{index}.xml"
-    xml = source.read(part).decode()
-    for cell, (formula, cached) in formulas.items():
-        opening = f'<c r="{cell}"'
-        start = xml.index(opening)
-        end = xml.index("</c>", start)
-        body = formula[1:].replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
-        xml = xml[:start] + f'<c r="{cell}"><f>{body}</f><v>{cached}</v>' + xml[end:]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            target.writestr(item, xml if item.filename == part else source.read(item))
-    return out.getvalue()
-
-
-def test_formulas_are_never_evaluated_and_are_reported_with_their_text(round_, staff):
-    data = fill_template(round_, one_household(), member_rows())
-    sessions = column(round_, MEMBERS, "community_sessions_12m").split(":")[0]
-    data = with_cached_formulas(
-        data,
-        MEMBERS,
-        {
-            f"{sessions}2": ("=1+1", "2"),
-            "B3": ('=HYPERLINK("http://example.org","Trần Thị Bình")', "Trần Thị Bình"),
-        },
-    )
-    assert refused(round_, staff, data) == [
-        (
-            MEMBERS,
-            2,
-            column(round_, MEMBERS, "community_sessions_12m"),
-            "Ô chứa công thức Excel “=1+1”; công thức không được tính khi nhập: hãy ghi giá trị",
-            "The cell holds an Excel formula “=1+1”; formulas are not evaluated on import: type "
-            "the value",
-        ),
-        (
-            MEMBERS,
-            3,
-            "B: Họ và tên [full_name]",
-            'Ô chứa công thức Excel “=HYPERLINK("http://example.org","Trần Thị Bình")”; '
-            "công thức không được tính khi nhập: hãy ghi giá trị",
-            'The cell holds an Excel formula “=HYPERLINK("http://example.org","Trần Thị '
-            'Bình")”; formulas are not evaluated on import: type the value',
-        ),
-    ]
-
-
-def test_text_that_looks_like_a_formula_is_kept_as_text(round_, staff):
-    members = member_rows()
-    members[3]["full_name"] = '=HYPERLINK("http://example.org")'
-    data = fill_template(round_, one_household(address="+84 Tổ 5"), members)
-    workbook = load_workbook(io.BytesIO(data))
-    workbook[MEMBERS]["B5"].data_type = "s"  # typed as text (a leading apostrophe in Excel)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-
-    import_responses(round_=round_, user=staff, data=buffer.getvalue(), filename="phieu.xlsx")
-
-    from survey.models import HouseholdResponse
-
-    response = HouseholdResponse.objects.get()
-    assert response.address == "+84 Tổ 5"
-    assert response.members.get(position=4).full_name == '=HYPERLINK("http://example.org")'
-
-
-def test_a_formula_as_household_key(round_, staff):
-    data = fill_template(round_, one_household(), member_rows())
-    data = with_cached_formulas(data, HOUSEHOLDS, {"A2": ("=ROW()-1", "1")})
-    assert [p[:3] for p in refused(round_, staff, data)] == [
-        (HOUSEHOLDS, 2, "A: Mã hộ [household_key]"),
-        *[(MEMBERS, n, "A: Mã hộ [household_key]") for n in range(2, 6)],
     ]
