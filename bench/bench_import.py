@@ -62,6 +62,7 @@ from accounts.roles import COMMUNE_STAFF  # noqa: E402
 from accounts.services import create_user, ensure_roles  # noqa: E402
 from criteria.expressions import parse  # noqa: E402
 from criteria.selectors import find_version, spec_of  # noqa: E402
+from flows.imports import import_responses  # noqa: E402
 from scoring.models import MemberScore  # noqa: E402
 from survey.imports.files import Limits  # noqa: E402
 from survey.imports.layout import (  # noqa: E402
@@ -72,7 +73,6 @@ from survey.imports.layout import (  # noqa: E402
     household_columns,
     member_columns,
 )
-from survey.imports.service import import_responses  # noqa: E402
 from survey.models import MemberResponse, Round  # noqa: E402
 from survey.services import create_round  # noqa: E402
 

@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from criteria.validation import CriteriaImportError
 from criteria.xlsx_safety import read_limited
+from flows.imports import import_responses
 from survey.imports.files import MAX_FILE_BYTES
 from survey.imports.problems import ImportRefused
-from survey.imports.service import KOBO, ODK, PAPER, build_entry_template, import_responses
+from survey.imports.service import KOBO, ODK, PAPER, build_entry_template
 from survey.models import Round
 from survey.selectors import entry_units
 

@@ -17,13 +17,14 @@ For communes that survey on paper or offline. One pipeline, all or nothing:
    questions are asked, and each answer); ``values`` turns cell text into values,
    ``context`` holds what the checks know (units in ``UnitDirectory``), ``rows`` the
    rows they read. ``reading`` reads an upload as its source and checks it.
-4. ``service.import_responses``: the one transactional service: households already
-   in the round (``existing``), then ``writer`` (rows as the web form builds them)
-   and ``scores`` (as ``record_response_scores`` scores them); corrections go through
-   the web form's correction path. Nothing is written unless the whole file is valid.
+4. ``service.write_import``: the one transactional write: households already in the
+   round (``existing``), then ``writer`` (rows as the web form builds them);
+   corrections go through the web form's correction path; then the caller's
+   ``score_written`` in the same transaction. Nothing is written unless the whole file
+   is valid. Channels call ``flows.imports.import_responses``, which passes scoring's.
 
 ``template`` writes the blank data-entry workbook of a round (``layout`` holds its
 columns, shared with the reader); ``entry_template`` gathers what it needs from the
-database. Pages: ``survey.import_views``; commands: ``entry_template`` and
-``import_responses``.
+database. Pages: ``flows.web.imports``; commands: ``entry_template`` and
+``import_responses`` (in ``flows``).
 """

@@ -1,9 +1,10 @@
 """The one service that imports a file into a round.
 
-``import_responses`` reads and checks the whole file first (``reading``: pure,
+``write_import`` reads and checks the whole file first (``reading``: pure,
 nothing written, no lock held), then, in one transaction, finds the households that
-already exist (``existing``), creates the new ones (``writer``), scores them
-(``scores``) and corrects the existing ones through the web form's correction path.
+already exist (``existing``), creates the new ones (``writer``), corrects the existing
+ones through the web form's correction path, and has them scored by the caller's
+``score_written`` (``flows.imports.import_responses`` passes scoring's).
 Any problem anywhere raises ``ImportRefused`` listing every problem; nothing is
 written then. Each import (accepted or refused) is logged with the file's name,
 SHA-256 and row counts. The round's blank template is ``entry_template``'s; its
@@ -18,7 +19,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -30,10 +31,9 @@ from survey.imports.existing import plan_households
 from survey.imports.files import DEFAULT_LIMITS, Limits, read_upload
 from survey.imports.problems import ImportRefused, Problem, file_problem, in_reading_order
 from survey.imports.reading import PAPER, SOURCES, build_context, check_upload, detect_source
-from survey.imports.scores import score_corrected, score_created
 from survey.imports.submissions import KOBO, ODK
 from survey.imports.writer import create_responses
-from survey.models import HouseholdResponse, Round, UnitLock
+from survey.models import HouseholdResponse, MemberResponse, Round, UnitLock
 from survey.services import Submission, SurveyError, save_submission, start_draft
 
 # Importers call these through this module; they live where their work is.
@@ -46,11 +46,21 @@ __all__ = [
     "build_context",
     "build_entry_template",
     "detect_source",
-    "import_responses",
     "template_units",
+    "write_import",
 ]
 
 log = logging.getLogger("survey.imports")
+
+Created = Sequence[tuple[HouseholdResponse, Sequence[MemberResponse]]]
+
+
+class ScoreWritten(Protocol):
+    """Score what an import wrote, in its transaction (``flows.imports`` passes scoring's)."""
+
+    def __call__(
+        self, *, round_: Round, created: Created, corrected: Sequence[HouseholdResponse]
+    ) -> None: ...
 
 
 @dataclass
@@ -77,7 +87,7 @@ class ImportReport:
 # Import -------------------------------------------------------------------------------
 
 
-def import_responses(
+def write_import(
     *,
     round_: Round,
     user: User,
@@ -88,6 +98,7 @@ def import_responses(
     check_only: bool = False,
     limits: Limits = DEFAULT_LIMITS,
     max_members: int | None = None,
+    score_written: ScoreWritten,
 ) -> ImportReport:
     """Import a paper workbook, a Kobo XLSX export or an ODK Central CSV zip into ``round_``.
 
@@ -112,6 +123,7 @@ def import_responses(
             max_members=max_members,
             report=report,
             started=started,
+            score_written=score_written,
         )
 
 
@@ -141,6 +153,7 @@ def _import(
     max_members: int | None,
     report: ImportReport,
     started: float,
+    score_written: ScoreWritten,
 ) -> ImportReport:
     try:
         if round_.status != Round.Status.OPEN:
@@ -179,7 +192,12 @@ def _import(
             if not check_only:
                 try:
                     _write(
-                        round_=round_, user=user, new=new, corrections=corrections, report=report
+                        round_=round_,
+                        user=user,
+                        new=new,
+                        corrections=corrections,
+                        report=report,
+                        score_written=score_written,
                     )
                 except SurveyError as exc:
                     raise ImportRefused([file_problem(str(exc), str(exc))]) from exc
@@ -274,17 +292,19 @@ def _write(
     new: Sequence[tuple[Submission, Any]],
     corrections: Sequence[tuple[HouseholdResponse, Submission]],
     report: ImportReport,
+    score_written: ScoreWritten,
 ) -> None:
-    """Write the new households (in bulk, then scored) and the corrections, in the caller's
-    transaction. A correction goes through the web form's own path: a draft of the
-    response, then ``submit_draft``, which records the history and rescores it."""
+    """Write the new households (in bulk) and the corrections, then score them, in the
+    caller's transaction. A correction goes through the web form's own path: a draft of
+    the response, then ``save_submission``, which records the history."""
     lap = time.perf_counter()
     created = create_responses(round_=round_, user=user, submissions=new)
     lap = report.lap("create", lap)
-    score_created(round_=round_, created=created)
-    lap = report.lap("score", lap)
+    corrected = []
     for response, submission in corrections:
         draft = start_draft(user=user, round_=round_, response=response)
         saved = save_submission(draft_id=draft.pk, user=user, submission=submission)
-        score_corrected(response=saved.response)
-    report.lap("correct", lap)
+        corrected.append(saved.response)
+    lap = report.lap("correct", lap)
+    score_written(round_=round_, created=created, corrected=corrected)
+    report.lap("score", lap)

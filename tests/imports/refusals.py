@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from flows.imports import import_responses
 from survey.forms import REQUIRED_MESSAGE
 from survey.imports.problems import ImportRefused, bilingual
-from survey.imports.service import import_responses
 from tests.imports.conftest import counts, fill_template, household_row, template_for
 
 HOUSEHOLDS, MEMBERS = "Hộ gia đình", "Thành viên"

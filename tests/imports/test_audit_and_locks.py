@@ -8,9 +8,9 @@ import pytest
 
 from accounts.roles import PROVINCE_STAFF
 from audit.models import AuditEntry
+from flows.imports import import_responses
 from flows.review import lock_unit, verify_response
 from survey.imports.problems import ImportRefused
-from survey.imports.service import import_responses
 from survey.models import HouseholdResponse
 from tests.factories import NGA_QUAN
 from tests.imports.conftest import counts, fill_template, household_row, member_rows

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from survey.imports.service import import_responses
+from flows.imports import import_responses
 from tests.imports.conftest import fill_template, household_row, member_rows
 from tests.imports.refusals import HOUSEHOLDS, one_household, problems_of
 

@@ -7,9 +7,9 @@ import zipfile
 
 import pytest
 
+from flows.imports import import_responses
 from survey.imports.files import MAX_FILE_BYTES, cell_text, read_upload
 from survey.imports.problems import ImportRefused
-from survey.imports.service import import_responses
 from tests.imports.conftest import counts, fill_template, household_row, member_rows
 
 

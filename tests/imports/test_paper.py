@@ -11,12 +11,13 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 
 from criteria.selectors import spec_of
+from flows.imports import import_responses
 from scoring.compute import MemberInput, score_response
 from scoring.engine import MemberProfile
 from scoring.models import HouseholdScore, MemberScore, ScoringRun
 from survey.imports.layout import header_code
 from survey.imports.problems import ImportRefused
-from survey.imports.service import build_entry_template, import_responses
+from survey.imports.service import build_entry_template
 from survey.models import HouseholdResponse, ResponseChange, ResponseStatus
 from survey.steps import plan_steps
 from tests.factories import NGA_QUAN

@@ -6,7 +6,7 @@ import io
 
 from openpyxl import load_workbook
 
-from survey.imports.service import import_responses
+from flows.imports import import_responses
 from tests.imports.conftest import (
     fill_template,
     household_row,

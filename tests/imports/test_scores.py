@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db.models import Model
 
+from flows.imports import import_responses
 from scoring.models import (
     GroupAggregate,
     HouseholdScore,
@@ -19,7 +20,6 @@ from scoring.models import (
     ScoringRun,
 )
 from scoring.services import record_response_scores, rescore_round
-from survey.imports.service import import_responses
 from survey.models import HouseholdResponse
 from tests.imports.conftest import fill_template, household_row, member_rows
 

@@ -9,8 +9,8 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
+from flows.imports import import_responses
 from survey.imports.problems import ImportRefused
-from survey.imports.service import import_responses
 from survey.models import HouseholdResponse
 from tests.imports.conftest import (
     counts,

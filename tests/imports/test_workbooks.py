@@ -7,7 +7,7 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from survey.imports.service import import_responses
+from flows.imports import import_responses
 from tests.imports.conftest import fill_template, member_rows
 from tests.imports.refusals import HOUSEHOLDS, MEMBERS, column, one_household, refused
 

@@ -4,7 +4,7 @@ Faults injected:
 * a household submit fails after its household, response and members are written,
   while its scores are computed (``record_response_scores`` raises);
 * an import fails after its households are created, while they are scored
-  (``score_created`` raises), and an import process is killed with SIGKILL at that
+  (``record_new_responses_scores`` raises), and an import process is killed with SIGKILL at that
   same point (a real process, its own SQLite file);
 * a rescore fails after every score is written, while the aggregates are built
   (``rebuild_run_aggregates`` raises);
@@ -30,10 +30,10 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
 from accounts.roles import COMMUNE_STAFF, SURVEYOR
+from flows.imports import import_responses
 from scoring.models import HouseholdScore, MemberScore, ScoringRun
 from scoring.services import rescore_round
 from scoring.synthetic import generate_round
-from survey.imports.service import import_responses
 from survey.models import Draft, Household, HouseholdResponse, MemberResponse, ResponseChange
 from tests.factories import NGA_QUAN
 from tests.imports.conftest import fill_template, household_row, member_rows
@@ -95,7 +95,7 @@ def test_an_import_failing_while_scoring_writes_nothing(round_, make_user, monke
         member_rows("1") + member_rows("2"),
     )
     before = counts()
-    monkeypatch.setattr("survey.imports.service.score_created", fail)
+    monkeypatch.setattr("flows.imports.record_new_responses_scores", fail)
     with pytest.raises(Injected):
         import_responses(round_=round_, user=staff, data=data, filename="phieu.xlsx")
     assert counts() == before
@@ -112,7 +112,7 @@ def test_an_import_failing_through_the_web_answers_500_and_writes_nothing(
     client.force_login(make_user(COMMUNE_STAFF, username="canbo"))
     data = fill_template(round_, [household_row("1")], member_rows("1"))
     before = counts()
-    monkeypatch.setattr("survey.imports.service.score_created", fail)
+    monkeypatch.setattr("flows.imports.record_new_responses_scores", fail)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(
@@ -198,17 +198,17 @@ import django, os, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 from django.contrib.auth.models import User
-from survey.imports import service
+from flows import imports
 from survey.models import Round
 
 def stop_here(**kwargs):
     open(sys.argv[2], "w").write("written")
     time.sleep(120)
 
-service.score_created = stop_here
+imports.record_new_responses_scores = stop_here
 staff = User.objects.get(username="canbo")
 data = open(sys.argv[1], "rb").read()
-service.import_responses(round_=Round.objects.get(code="r2021"), user=staff, data=data,
+imports.import_responses(round_=Round.objects.get(code="r2021"), user=staff, data=data,
                          filename="phieu.xlsx")
 """
 

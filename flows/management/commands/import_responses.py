@@ -4,9 +4,10 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from flows.imports import import_responses
 from survey.imports.files import DEFAULT_LIMITS, Limits
 from survey.imports.problems import ImportRefused
-from survey.imports.service import SOURCES, import_responses
+from survey.imports.service import SOURCES
 from survey.models import Round
 
 
