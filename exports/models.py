@@ -33,7 +33,7 @@ class ExportJob(models.Model):
     error = models.TextField(blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     # "host:pid" of the worker running it and its last sign of life, to find jobs whose
-    # worker died (exports.services.recover_interrupted_jobs).
+    # worker died (exports.queue.recover_interrupted_jobs).
     worker = models.CharField(max_length=120, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

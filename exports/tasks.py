@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from exports.services import run_export_job
+from exports.jobs import run_export_job
 
 
 @task()

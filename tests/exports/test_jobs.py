@@ -11,7 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.roles import PROVINCE_STAFF
 from exports.content import ExportOptions
 from exports.models import ExportJob
-from exports.services import MAX_ATTEMPTS, recover_interrupted_jobs, request_export
+from exports.queue import MAX_ATTEMPTS, recover_interrupted_jobs, request_export
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from exports.services import recover_interrupted_jobs
+from exports.queue import recover_interrupted_jobs
 
 
 class Command(BaseCommand):
