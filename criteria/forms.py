@@ -16,7 +16,3 @@ class CriteriaUploadForm(forms.Form):
             raise forms.ValidationError(_("Tệp quá lớn; tối đa 10 MB."))
         return upload
 
-
-class CompareForm(forms.Form):
-    old = forms.IntegerField(widget=forms.HiddenInput)
-    new = forms.IntegerField(widget=forms.HiddenInput)
