@@ -218,7 +218,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from numbers import Number
 from typing import Any
 
-from criteria import rules as _rules
 from criteria.expressions import CALLS as _CALLS
 from criteria.expressions import (  # the interpreter's own helpers: identical semantics
     _arith,
@@ -651,125 +650,6 @@ def compile_condition(text: str) -> Callable[[Mapping[str, Any]], bool]:
     return lambda values: function(values, None)
 
 
-# Rule functions with their params read once ----------------------------------------
-
-
-def _scorer(score: Callable, params: Mapping[str, Any]) -> Callable:
-    """Return ``score`` or, for the built-in rule types, an equivalent closure that has read
-    its params once (same results; tests compare them with ``criteria.rules``). A rule type
-    replaced in the registry is used as registered."""
-    number = _rules._number
-    if score is _rules.choice_points:
-        table = {k: float(number(v) or 0.0) for k, v in params["points"].items()}
-        return lambda p, value, c: table.get(str(value), 0.0)
-    if score is _rules.yes_no:
-        yes = str(params.get("yes", "yes"))
-        points = float(params["points"])
-        no_points = float(number(params.get("no_points")) or 0.0)
-        return lambda p, value, c: points if str(value) == yes else no_points
-    if score is _rules.bands:
-        bands = tuple(
-            (float(b["min"]), number(b.get("max")), float(b["points"])) for b in params["bands"]
-        )
-
-        def banded(p, value, c):
-            value = number(value)
-            if value is None:
-                return 0.0
-            for low, high, points in bands:
-                if value >= low and (high is None or value <= high):
-                    return points
-            return 0.0
-
-        return banded
-    if score is _rules.reviewer_score:
-        top = float(params["max"])
-        return lambda p, value, c: min(max(number(value) or 0.0, 0.0), top)
-    if score is _rules.checklist:
-        cap = float(params["cap"])
-        if "points" in params:
-            table = {k: float(number(v) or 0.0) for k, v in params["points"].items()}
-
-            def listed(p, value, c):
-                items = value if isinstance(value, (list, tuple, set)) else str(value or "").split()
-                total = 0.0
-                for item in dict.fromkeys(map(str, items)):
-                    total += table.get(item, 0.0)
-                return total if total < cap else cap
-
-            return listed
-        per_item = float(params["per_item"])
-
-        def counted(p, value, c):
-            items = value if isinstance(value, (list, tuple, set)) else str(value or "").split()
-            total = len(set(items)) * per_item
-            return total if total < cap else cap
-
-        return counted
-    return score
-
-
-def _members_scorer(score: Callable, params: Mapping[str, Any], rule: _MembersRule) -> Callable:
-    """Return ``score`` or, for the built-in ``members_*`` rule types, an equivalent closure
-    that uses the rule's compiled condition and test instead of interpreting them for every
-    member (same results: ``compile_condition`` has the interpreter's semantics, and tests
-    compare the two). A rule type replaced in the registry is used as registered."""
-    condition, test = rule.condition, rule.test
-
-    def matching(context: Mapping[str, Any]) -> list:
-        members = context.get("members") or []
-        return list(members) if condition is None else [m for m in members if condition(m)]
-
-    def passing(members: list) -> int:
-        return len(members) if test is None else sum(1 for m in members if test(m))
-
-    if score is _rules.members_all:
-        points = float(params["points"])
-
-        def all_pass(p, value, context):
-            found = matching(context)
-            if not found:
-                return None
-            return points if passing(found) == len(found) else 0.0
-
-        return all_pass
-    if score is _rules.members_any:
-        points = float(params["points"])
-
-        def any_passes(p, value, context):
-            found = matching(context)
-            if not found:
-                return None
-            return points if passing(found) else 0.0
-
-        return any_passes
-    if score is _rules.members_share:
-        points = float(params["points"])
-
-        def share(p, value, context):
-            found = matching(context)
-            if not found:
-                return None
-            return points * passing(found) / len(found)
-
-        return share
-    if score is _rules.members_count:
-        bands = tuple(
-            (float(b["min"]), _rules._number(b.get("max")), float(b["points"]))
-            for b in params["bands"]
-        )
-
-        def counted(p, value, context):
-            number = passing(matching(context))
-            for low, high, band_points in bands:
-                if number >= low and (high is None or number <= high):
-                    return band_points
-            return 0.0
-
-        return counted
-    return score
-
-
 # The compiled plan ------------------------------------------------------------------
 
 _NOTHING: dict[str, tuple[str, ...]] = {}  # shared and never written to
@@ -803,7 +683,8 @@ def _member_condition(text: str) -> Callable[[Mapping[str, Any]], bool]:
 
 
 class _MembersRule:
-    """What the engine needs to check a member-derived rule before scoring it."""
+    """What the engine needs to check a member-derived rule before scoring it, and the
+    compiled ``condition`` and ``test`` its rule type scores with (``MemberTests``)."""
 
     __slots__ = ("condition", "condition_names", "condition_text", "test", "test_names")
 
@@ -814,6 +695,15 @@ class _MembersRule:
         self.test = _member_condition(test_text) if test_text else None
         self.condition_names = _checked_names(self.condition_text, checked)
         self.test_names = _checked_names(test_text, checked)
+
+    def matching(self, context: Mapping[str, Any]) -> list:
+        members = context.get("members") or []
+        condition = self.condition
+        return list(members) if condition is None else [m for m in members if condition(m)]
+
+    def passing(self, members: list) -> int:
+        test = self.test
+        return len(members) if test is None else sum(1 for m in members if test(m))
 
 
 def _checked_names(text: str, checked: frozenset[str]) -> tuple[str, ...]:
@@ -1044,7 +934,7 @@ def _build_plan(spec: CriteriaSpec, fingerprint: str) -> ScoringPlan:
                 rules.append(
                     (
                         question.code,
-                        _scorer(rule_type.score, params),
+                        rule_type.compile(params),
                         params,
                         question.reviewer_only,
                         None,
@@ -1062,10 +952,8 @@ def _build_plan(spec: CriteriaSpec, fingerprint: str) -> ScoringPlan:
                 for text in (params.get("condition"), params.get("test")):
                     if text:
                         member_needed.update(parse(str(text)).names & member_questions)
-                rules.append(
-                    (None, _members_scorer(rule_type.score, params, members_rule), params, False,
-                     members_rule)
-                )  # fmt: skip
+                scorer = rule_type.compile(params, members=members_rule)
+                rules.append((None, scorer, params, False, members_rule))
                 condition = members_rule.condition_text
                 na_details_vi.append(
                     f"không có thành viên nào thoả {condition}"

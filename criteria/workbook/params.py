@@ -5,36 +5,38 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from criteria import rules
 from criteria.workbook.cells import NUMBER, CellReader, cell_text, parse_number
 from criteria.workbook.sheets import Sheet
 
-NUMBER_PARAMS = ("cap", "per_item", "no_points", "max")
-TEXT_PARAMS = ("yes", "condition", "test")
 BAND = re.compile(
     rf"^(?P<min>{NUMBER})\s*(?:(?P<dash>-)\s*(?P<max>{NUMBER})?|(?P<plus>\+))?\s*:\s*(?P<points>{NUMBER})$"
 )
 
 
-def read_param(reader: CellReader, sheet: Sheet, number: int, values: tuple, key: str) -> Any:
-    """Read one rule parameter cell by its column's kind; None when the cell is empty."""
+def read_param(
+    reader: CellReader, sheet: Sheet, number: int, values: tuple, key: str, rule_type: str
+) -> Any:
+    """Read one rule parameter cell by the kind its rule type declares; None when empty."""
     value = sheet.get(values, key)
-    if key in TEXT_PARAMS:
+    kind = rules.param_kind(rule_type=rule_type, name=key)
+    if kind == rules.TEXT:
         return cell_text(value).strip() or None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return int(value) if isinstance(value, float) and value.is_integer() else value
     text = cell_text(value).strip()
     if not text:
         return None
-    if key in NUMBER_PARAMS or (key == "points" and "=" not in text):
+    if kind == rules.NUMBER or (kind == rules.NUMBER_OR_POINTS and "=" not in text):
         parsed = parse_number(text)
         if parsed is None:
             reader.not_a_number(sheet, number, key, text)
         return parsed
-    if key == "points":
+    if kind in (rules.POINTS, rules.NUMBER_OR_POINTS):
         return read_points_map(reader, sheet, number, key, text)
-    if key == "bands":
+    if kind == rules.BANDS:
         return read_bands(reader, sheet, number, key, text)
-    # A parameter of a rule type this reader has no column kind for: best guess.
+    # A parameter no rule type declares: best guess.
     parsed = parse_number(text)
     if parsed is not None:
         return parsed

@@ -169,12 +169,13 @@ def read_scoring(reader: SheetReader, indicators: Sequence[Indicator]) -> dict[i
             )
             continue
         values_of = {}
+        type_code = reader.code(sheet, values, "rule_type")
         for key in params:
-            value = read_param(reader, sheet, number, values, key)
+            value = read_param(reader, sheet, number, values, key, type_code)
             if value is not None:
                 values_of[key] = value
         rule = Rule(
-            type=reader.code(sheet, values, "rule_type"),
+            type=type_code,
             question=reader.code(sheet, values, "question") or None,
             params=values_of,
         )

@@ -3,7 +3,7 @@
 Run from the project root:  .venv/bin/python docs/examples/make_example.py
 
 The example is a small household set ("Gia đình học tập", made up for the
-documentation) that uses every rule type: the five rules scored from one
+documentation) that uses every rule type: the six rules scored from one
 answer on household questions, and the four rules computed from the members.
 The workbook is written by ``criteria.workbook.write_workbook``, then gets a
 README sheet and cell notes; timestamps are fixed so that running the script
@@ -170,13 +170,14 @@ def build_example_spec() -> CriteriaSpec:
                 Label("Internet, thiết bị, chỗ học", "Internet, devices, a place to study"),
                 10.0,
                 (
-                    Rule("yes_no", "internet", {"points": 4, "yes": "yes", "no_points": 0}),
+                    Rule("yes_no", "internet", {"points": 2, "yes": "yes", "no_points": 0}),
                     Rule("checklist", "devices", {"per_item": 1, "cap": 2}),
                     Rule(
                         "choice_points",
                         "study_place",
                         {"points": {"none": 0, "shared": 2, "own": 4}},
                     ),
+                    Rule("direct", "study_habit", {}),
                 ),
             ),
         ),
@@ -218,6 +219,14 @@ def build_example_spec() -> CriteriaSpec:
                 "select_one",
                 Label("Trẻ có chỗ học riêng không?", "Do the children have a place to study?"),
                 choice_list="study_place",
+            ),
+            Question(
+                "study_habit",
+                "household",
+                "decimal",
+                Label("Gia đình tự chấm nếp học ở nhà (0–2)", "Home study habit, self-rated (0–2)"),
+                constraint=". >= 0 and . <= 2",
+                constraint_message=Label("Từ 0 đến 2", "From 0 to 2"),
             ),
             Question(
                 "attends_school",
@@ -336,11 +345,11 @@ README = [
     (
         "scoring",
         "Mỗi dòng một quy tắc chấm điểm. Điểm của chỉ số = tổng điểm các quy tắc, không vượt "
-        "điểm tối đa. Loại quy tắc: choice_points, checklist, bands, yes_no, reviewer_score "
+        "điểm tối đa. Loại quy tắc: choice_points, checklist, bands, yes_no, reviewer_score, direct "
         "(theo một câu hỏi); members_all, members_any, members_count, members_share (tính từ "
         "các thành viên, chỉ cho bộ tiêu chí hộ).",
         "One scoring rule per row; an indicator's points are the sum of its rules, capped at "
-        "its maximum. Rule types: choice_points, checklist, bands, yes_no, reviewer_score (from "
+        "its maximum. Rule types: choice_points, checklist, bands, yes_no, reviewer_score, direct (from "
         "one question); members_all, members_any, members_count, members_share (from the "
         "members, household sets only).",
     ),
@@ -373,9 +382,10 @@ RULE_NOTES = {
     6: "reviewer_score: người kiểm tra chấm 0–4 theo minh chứng (câu hỏi reviewer_only).",
     7: "checklist có điểm từng mục: sách 3, báo 1, góc học tập 2, tối đa 6.",
     8: "bands: 0 cuốn → 0, 1–19 → 2, từ 20 → 4 (“20-” là từ 20 trở lên).",
-    9: "yes_no: có Internet → 4, không → 0.",
+    9: "yes_no: có Internet → 2, không → 0.",
     10: "checklist theo số mục: mỗi thiết bị 1 điểm, tối đa 2.",
     11: "choice_points: điểm theo lựa chọn; phải cho điểm mọi lựa chọn của danh sách.",
+    12: "direct: điểm bằng số trả lời (0–2), không vượt điểm tối đa của chỉ số.",
 }
 
 

@@ -812,10 +812,10 @@ CASES = [
                 6,
                 "rule_type",
                 "Loại quy tắc “reviewer” không có; dùng một trong: choice_points, checklist, "
-                "bands, yes_no, reviewer_score, members_all, members_any, members_count, "
+                "bands, yes_no, reviewer_score, direct, members_all, members_any, members_count, "
                 "members_share",
                 "Unknown rule type “reviewer”; use one of: choice_points, checklist, bands, "
-                "yes_no, reviewer_score, members_all, members_any, members_count, "
+                "yes_no, reviewer_score, direct, members_all, members_any, members_count, "
                 "members_share",
             ),
         ],
@@ -1615,9 +1615,9 @@ BROKEN_PROBLEMS = [
         6,
         "rule_type",
         "Loại quy tắc “reviewer” không có; dùng một trong: choice_points, checklist, bands, "
-        "yes_no, reviewer_score, members_all, members_any, members_count, members_share",
+        "yes_no, reviewer_score, direct, members_all, members_any, members_count, members_share",
         "Unknown rule type “reviewer”; use one of: choice_points, checklist, bands, yes_no, "
-        "reviewer_score, members_all, members_any, members_count, members_share",
+        "reviewer_score, direct, members_all, members_any, members_count, members_share",
     ),
     Problem(
         "recognition",

@@ -36,7 +36,7 @@ BROKEN_VI = [
     "Sheet 'choices', dòng 11, cột 'name': Mã lựa chọn “yes” bị trùng (dòng 10)",
     "Sheet 'target_groups', dòng 3, cột 'max_age': Tuổi tối đa 24 nhỏ hơn tuổi tối thiểu 30",
     "Sheet 'scoring', dòng 6, cột 'rule_type': Loại quy tắc “reviewer” không có; dùng một trong: "
-    "choice_points, checklist, bands, yes_no, reviewer_score, members_all, members_any, "
+    "choice_points, checklist, bands, yes_no, reviewer_score, direct, members_all, members_any, "
     "members_count, members_share",
     "Sheet 'recognition', dòng 2, cột 'min_total': Ngưỡng 60 điểm vượt tổng điểm 50 của bộ tiêu "
     "chí",
@@ -50,7 +50,7 @@ BROKEN_EN = [
     "sheet 'target_groups', row 3, column 'max_age': The maximum age 24 is below the minimum "
     "age 30",
     "sheet 'scoring', row 6, column 'rule_type': Unknown rule type “reviewer”; use one of: "
-    "choice_points, checklist, bands, yes_no, reviewer_score, members_all, members_any, "
+    "choice_points, checklist, bands, yes_no, reviewer_score, direct, members_all, members_any, "
     "members_count, members_share",
     "sheet 'recognition', row 2, column 'min_total': The threshold 60 is above the set total 50",
     "sheet 'recognition', row 3, column 'min_total': Level “tieu_bieu” has a threshold 45 below "

@@ -97,7 +97,7 @@ BROKEN_VI = [
     (
         "Sheet 'scoring', dòng 6, cột 'rule_type'",
         "Loại quy tắc “reviewer” không có; dùng một trong: choice_points, checklist, bands, "
-        "yes_no, reviewer_score, members_all, members_any, members_count, members_share",
+        "yes_no, reviewer_score, direct, members_all, members_any, members_count, members_share",
     ),
     (
         "Sheet 'recognition', dòng 2, cột 'min_total'",
@@ -122,7 +122,7 @@ BROKEN_EN = [
     (
         "sheet 'scoring', row 6, column 'rule_type'",
         "Unknown rule type “reviewer”; use one of: choice_points, checklist, bands, yes_no, "
-        "reviewer_score, members_all, members_any, members_count, members_share",
+        "reviewer_score, direct, members_all, members_any, members_count, members_share",
     ),
     (
         "sheet 'recognition', row 2, column 'min_total'",

@@ -344,8 +344,8 @@ RULE_VALUES = [
 @pytest.mark.parametrize(("rule_type", "params"), RULE_PARAMS, ids=[r[0] for r in RULE_PARAMS])
 def test_prepared_rule_functions_agree_with_the_registry(rule_type, params):
     registered = rules.RULE_TYPES[rule_type].score
-    prepared = engine._scorer(registered, params)
-    assert prepared is not registered
+    prepared = rules.RULE_TYPES[rule_type].compile(params)
+    assert prepared != registered
     for value in RULE_VALUES:
         try:
             expected = registered(params, value, {})
@@ -354,8 +354,12 @@ def test_prepared_rule_functions_agree_with_the_registry(rule_type, params):
         assert prepared(params, value, {}) == expected, value
 
 
-def test_a_replaced_rule_type_is_used_as_registered():
-    def custom(params, value, context):
-        return 1.0
+def test_a_rule_type_without_compile_scores_with_its_score():
+    class Custom(rules.RuleType):
+        code = "custom"
 
-    assert engine._scorer(custom, {}) is custom
+        def score(self, params, value, context):
+            return 1.0
+
+    custom = Custom()
+    assert custom.compile({}) == custom.score

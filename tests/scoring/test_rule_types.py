@@ -115,6 +115,12 @@ QUESTION_RULES = [
     ("reviewer_score", "integer", {"max": 10}, 0, 0),
     ("reviewer_score", "integer", {"max": 2}, "2", 2),
     ("reviewer_score", "decimal", {"max": 10}, None, MISSING),
+    ("direct", "integer", {}, 7, 7),
+    ("direct", "decimal", {}, 7.5, 7.5),
+    ("direct", "integer", {}, 0, 0),
+    ("direct", "decimal", {}, -2, 0),
+    ("direct", "integer", {}, "4", 4),
+    ("direct", "integer", {}, None, MISSING),
 ]
 
 
@@ -135,6 +141,12 @@ def test_indicator_points_are_capped_at_its_maximum():
         Rule("choice_points", "q", {"points": {"a": 12}}), "select_one", max_points=10
     )
     assert engine_points(spec, "a") == 10
+
+
+@pytest.mark.parametrize(("value", "expected"), [(10, 10), (12, 10), (6.5, 6.5)])
+def test_a_direct_score_is_bounded_by_the_indicator_maximum(value, expected):
+    spec = one_indicator_spec(Rule("direct", "q", {}), "decimal", max_points=10)
+    assert engine_points(spec, value) == expected
 
 
 CHILD = "${age} >= 6 and ${age} <= 14"

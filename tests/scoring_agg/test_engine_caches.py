@@ -1,7 +1,7 @@
 """The engine's household shortcuts give the registry's results (scoring/engine.py).
 
-``_members_scorer`` replaces the ``members_*`` rule functions of ``criteria.rules`` with
-closures over compiled conditions, and ``_member_condition`` remembers conditions on
+The ``members_*`` rule types compile to closures over the engine's compiled conditions
+(``_MembersRule``), and ``_member_condition`` remembers conditions on
 built-in values per member: both must give exactly what the registry and the
 interpreter give, for any members.
 """
@@ -20,7 +20,6 @@ from scoring.engine import (
     _MEMO_KEY,
     MemberContext,
     _member_condition,
-    _members_scorer,
     _MembersRule,
 )
 from tests.scoring.conftest import build_household_spec
@@ -77,8 +76,10 @@ def _random_members(rng: random.Random) -> list[dict]:
 @pytest.mark.parametrize(("code", "rule", "checked"), RULES, ids=[r[0] for r in RULES])
 def test_members_scorers_match_the_registry(code, rule, checked):
     registered = RULE_TYPES[rule.type].score
-    compiled = _members_scorer(registered, rule.params, _MembersRule(rule.params, checked))
-    assert compiled is not registered
+    compiled = RULE_TYPES[rule.type].compile(
+        rule.params, members=_MembersRule(rule.params, checked)
+    )
+    assert compiled != registered
     rng = random.Random(f"members:{code}")
     for _ in range(300):
         members = _random_members(rng)
