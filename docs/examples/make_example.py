@@ -345,13 +345,13 @@ README = [
     (
         "scoring",
         "Mỗi dòng một quy tắc chấm điểm. Điểm của chỉ số = tổng điểm các quy tắc, không vượt "
-        "điểm tối đa. Loại quy tắc: choice_points, checklist, bands, yes_no, reviewer_score, direct "
-        "(theo một câu hỏi); members_all, members_any, members_count, members_share (tính từ "
-        "các thành viên, chỉ cho bộ tiêu chí hộ).",
+        "điểm tối đa. Loại quy tắc: choice_points, checklist, bands, yes_no, reviewer_score, "
+        "direct (theo một câu hỏi); members_all, members_any, members_count, members_share "
+        "(tính từ các thành viên, chỉ cho bộ tiêu chí hộ).",
         "One scoring rule per row; an indicator's points are the sum of its rules, capped at "
-        "its maximum. Rule types: choice_points, checklist, bands, yes_no, reviewer_score, direct (from "
-        "one question); members_all, members_any, members_count, members_share (from the "
-        "members, household sets only).",
+        "its maximum. Rule types: choice_points, checklist, bands, yes_no, reviewer_score, "
+        "direct (from one question); members_all, members_any, members_count, members_share "
+        "(from the members, household sets only).",
     ),
     (
         "recognition",
