@@ -275,7 +275,7 @@ def score_member_with(
 def score_member(
     *, spec: CriteriaSpec, profile: MemberProfile, answers: Mapping[str, Any]
 ) -> MemberResult:
-    """Score one citizen against a citizen criteria set (see the module docstring)."""
+    """Score one citizen against a citizen criteria set (see docs/scoring-method.md)."""
     return score_member_with(compile_spec(spec), profile, answers)
 
 
@@ -303,5 +303,5 @@ def score_household(
     answers: Mapping[str, Any],
     members: Sequence[MemberContext],
 ) -> HouseholdResult:
-    """Score one household against a household criteria set (see the module docstring)."""
+    """Score one household against a household criteria set (see docs/scoring-method.md)."""
     return score_household_with(compile_spec(spec), answers, members)
