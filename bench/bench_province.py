@@ -9,7 +9,7 @@ Generates (or, with ``--reuse``, reuses) the synthetic round ``tinh-2021`` with
 the database is created if missing) and prints, each beside its lower bound:
 
 (a) scoring every member of the round with the engine (``compile_spec`` +
-    ``score_member_with``, answers already in memory) vs ``scoring.vectorized``
+    ``score_member_with``, answers already in memory) vs ``bench.vectorized``
     (numpy, the same indicator points only, columns laid out beforehand); then the
     whole ``rescore`` (read answers, score members and households, write the rows,
     build the aggregates), rolled back afterwards. Goal: engine within 5× of numpy is
@@ -153,8 +153,8 @@ def main() -> None:
 
 def bench_scoring(round_, primary) -> None:
     """(a) The engine over every assessed member vs the numpy lower bound."""
+    from bench import vectorized
     from criteria.selectors import spec_of
-    from scoring import vectorized
     from scoring.batch import read_chunk
     from scoring.engine import MemberProfile, compile_spec, score_member_with
     from survey.models import HouseholdResponse

@@ -9,7 +9,7 @@ seeded synthetic members (about 2% of answers missing), then times:
 * the engine (best of 3 passes): ``score_member_with`` over every member, one at a time, in one
   process (full results: statuses, criteria, total, decision, reasons), after
   ``gc.freeze()`` of the loaded inputs, as a bulk job should do;
-* numpy (``scoring.vectorized``): the indicator points only, over columns; the
+* numpy (``bench.vectorized``): the indicator points only, over columns; the
   time to lay out the columns from the answer dicts is shown apart.
 
 The numpy figure is a lower bound for the arithmetic, not a comparable
@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywhere
 
+from bench import vectorized
 from criteria.spec import (
     Choice,
     ChoiceList,
@@ -42,7 +43,6 @@ from criteria.spec import (
     Rule,
     TargetGroup,
 )
-from scoring import vectorized
 from scoring.engine import MemberProfile, compile_spec, score_member_with
 
 GROUPS = ("farmer", "worker", "cadre", "pupil")

@@ -17,6 +17,7 @@ from __future__ import annotations
 # isort: off
 # Imported in the order the types are listed to users.
 from criteria.rules import answers, scores, members  # noqa: F401 - they register the types
+
 # isort: on
 from criteria.rules.base import (
     BANDS,

@@ -67,9 +67,7 @@ def toy_spec(params: dict):
     return dataclasses.replace(spec, indicators=indicators)
 
 
-def test_a_workbook_with_the_toy_type_validates_scores_describes_and_exports(
-    per_session, tmp_path
-):
+def test_a_workbook_with_the_toy_type_validates_scores_describes_and_exports(per_session, tmp_path):
     path = tmp_path / "toy.xlsx"
     write_workbook(toy_spec({"factor": 1.5, "cap": 10}), path)
     header = [c.value for c in openpyxl.load_workbook(path)["scoring"][1]]

@@ -1,4 +1,4 @@
-"""The engine's household shortcuts give the registry's results (scoring/engine.py).
+"""The engine's household shortcuts give the registry's results (scoring/engine/member_rules.py).
 
 The ``members_*`` rule types compile to closures over the engine's compiled conditions
 (``_MembersRule``), and ``_member_condition`` remembers conditions on
@@ -16,9 +16,9 @@ import pytest
 from criteria.expressions import holds
 from criteria.rules import RULE_TYPES
 from criteria.yaml_io import read_yaml
-from scoring.engine import (
+from scoring.engine import MemberContext
+from scoring.engine.member_rules import (
     _MEMO_KEY,
-    MemberContext,
     _member_condition,
     _MembersRule,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from scoring import vectorized
+from bench import vectorized
 from scoring.engine import MISSING, NOT_APPLICABLE, SCORED, compile_spec, score_member_with
 from tests.scoring.conftest import random_members
 
