@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count
 
-from demo.services import generate_round, pilot_communes
+from demo.pilot import pilot_communes
+from demo.services import generate_round
 from scoring.aggregation import summarise_round
 from scoring.models import MemberScore
 from survey.models import HouseholdResponse, MemberResponse, Round, RoundUnit
