@@ -99,9 +99,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
+    from demo.services import generate_round
     from scoring.models import MemberScore, ScoreAggregate, ScoringRun
     from scoring.services import install_default_targets
-    from scoring.synthetic import generate_round
     from survey.models import HouseholdResponse, MemberResponse, Round
 
     calibration = min(timeit.repeat("sum(range(1000))", number=2000, repeat=5)) / 2000 * 1e6

@@ -51,10 +51,10 @@ def main() -> None:
     from accounts.roles import COMMUNE_STAFF, PROVINCE_STAFF
     from accounts.services import create_user
     from audit.models import AuditEntry
+    from demo.services import generate_round
     from flows.review import bulk_transition, lock_unit
     from scoring.aggregation import summarise_round
     from scoring.definitions import COUNTED_STATUSES
-    from scoring.synthetic import generate_round
     from survey.models import HouseholdResponse, ResponseStatus
 
     print(f"nproc {os.cpu_count()}, {connection.vendor}")

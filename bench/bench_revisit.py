@@ -4,7 +4,7 @@
 
 Builds a throw-away SQLite database (migrated, reference data), generates a 2021 round
 of ``households`` (default 10,000) synthetic households on the 36 pilot-era communes
-(``scoring.synthetic.generate_round``), opens a 2025 round on Phường Nam Cường (which
+(``demo.services.generate_round``), opens a 2025 round on Phường Nam Cường (which
 covers five of those communes after the 2024 and 2025 reorganisations) and, as one
 surveyor of Nam Cường through Django's test client (the whole request: middleware,
 scope, queries, template), times in milliseconds (median and p95 of ``REPEATS``):
@@ -54,7 +54,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from accounts.roles import SURVEYOR  # noqa: E402
 from accounts.services import create_user  # noqa: E402
 from criteria.selectors import find_version  # noqa: E402
-from scoring.synthetic import generate_round  # noqa: E402
+from demo.services import generate_round  # noqa: E402
 from survey.models import Draft, Round  # noqa: E402
 from survey.revisit import revisit_candidates  # noqa: E402
 from survey.services import create_round  # noqa: E402

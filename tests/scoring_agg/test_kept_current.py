@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from criteria.selectors import find_version
+from demo.services import generate_round
 from scoring.aggregates import CELL_KEY, GROUP_KEY, recomputed_cells, stored_cells
 from scoring.models import HouseholdScore, MemberScore, ScoredResponse, ScoringRun
 from scoring.services import forget_response_scores, record_response_scores, rescore_round
-from scoring.synthetic import generate_round
 from survey.models import HouseholdResponse, MemberResponse, ResponseStatus
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 from tests.scoring_agg.conftest import YEN_NINH

@@ -8,10 +8,10 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from criteria.selectors import find_version
+from demo.services import generate_round
 from scoring.models import POINT_COLUMNS, HouseholdScore, MemberScore, ScoringRun
 from scoring.selectors import compare_runs
 from scoring.services import rescore_round
-from scoring.synthetic import generate_round
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 from tests.scoring_agg.conftest import YEN_NINH
 

@@ -6,10 +6,10 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from demo.services import generate_round
 from scoring.aggregation import summarise_round
 from scoring.models import ScoringRun, Target
 from scoring.services import install_default_targets
-from scoring.synthetic import generate_round
 from tests.factories import NGA_QUAN, YEN_BAI_PROVINCE
 
 

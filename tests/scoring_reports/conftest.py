@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from scoring.synthetic import generate_round
+from demo.services import generate_round
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 from tests.scoring_agg.conftest import YEN_NINH, pilot_sets  # noqa: F401 - a fixture
 

@@ -6,8 +6,8 @@ from urllib.parse import unquote
 
 from accounts.roles import COMMITTEE
 from criteria.selectors import find_version
+from demo.services import generate_round
 from scoring.services import rescore_round
-from scoring.synthetic import generate_round
 from tests.factories import NGA_QUAN
 from tests.scoring_reports.conftest import page_text, table_rows
 

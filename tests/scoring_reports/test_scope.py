@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from accounts.roles import ADMINISTRATOR, COMMITTEE, COMMUNE_STAFF, PROVINCE_STAFF, SURVEYOR
+from demo.services import generate_round
 from scoring.services import rescore_round
-from scoring.synthetic import generate_round
 from survey.models import HouseholdResponse, MemberResponse
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 from tests.scoring_agg.conftest import YEN_NINH

@@ -16,8 +16,8 @@ from accounts.roles import ADMINISTRATOR, COMMITTEE, COMMUNE_STAFF, PROVINCE_STA
 from criteria.models import CriteriaSet
 from criteria.selectors import find_version
 from criteria.services import create_draft_version
+from demo.services import generate_round
 from exports.models import ExportJob
-from scoring.synthetic import generate_round
 from survey.models import Draft, HouseholdResponse, MemberResponse, Round
 from survey.services import create_round
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN, AdminUnitFactory

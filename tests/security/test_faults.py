@@ -30,10 +30,10 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
 from accounts.roles import COMMUNE_STAFF, SURVEYOR
+from demo.services import generate_round
 from flows.imports import import_responses
 from scoring.models import HouseholdScore, MemberScore, ScoringRun
 from scoring.services import rescore_round
-from scoring.synthetic import generate_round
 from survey.models import Draft, Household, HouseholdResponse, MemberResponse, ResponseChange
 from tests.factories import NGA_QUAN
 from tests.imports.conftest import fill_template, household_row, member_rows

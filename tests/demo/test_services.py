@@ -1,16 +1,13 @@
-"""The synthetic generator: the default round, determinism, the command."""
+"""The synthetic generator: the default round, determinism, realistic rates."""
 
 from __future__ import annotations
 
-from io import StringIO
-
-import pytest
-from django.core.management import CommandError, call_command
 from django.db.models import Count
 
+from demo.pilot import pilot_communes
+from demo.services import generate_round
 from scoring.aggregation import summarise_round
 from scoring.models import MemberScore
-from scoring.synthetic import generate_round, pilot_communes
 from survey.models import HouseholdResponse, MemberResponse, Round, RoundUnit
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 
@@ -76,25 +73,3 @@ def test_a_larger_round_has_the_realistic_rates(pilot_sets):
     )
     total = sum(mix.values())
     assert 0.65 <= mix["01"] / total <= 0.85  # Trấn Yên: about 74% Kinh
-
-
-def test_the_command_creates_then_extends_a_round(pilot_sets):
-    out = StringIO()
-    call_command(
-        "generate_round", "lenh", "--households", "10", "--seed", "4", "--units", *UNITS,
-        stdout=out,
-    )  # fmt: skip
-    assert "Round lenh created: 10 households" in out.getvalue()
-    call_command(
-        "generate_round", "lenh", "--households", "6", "--seed", "5", "--units", NGA_QUAN,
-        stdout=out,
-    )  # fmt: skip
-    assert "Round lenh extended: 6 households" in out.getvalue()
-    assert HouseholdResponse.objects.filter(round__code="lenh").count() == 16
-
-
-def test_the_command_refuses_nothing_to_do(pilot_sets):
-    with pytest.raises(CommandError, match="at least 1"):
-        call_command("generate_round", "x", "--households", "0", "--seed", "1")
-    with pytest.raises(CommandError, match="unknown unit keys"):
-        call_command("generate_round", "x", "--households", "1", "--seed", "1", "--units", "9@x")

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.services import generate_round
 from scoring.console import ProgressBar
 from scoring.selectors import criteria_version
-from scoring.synthetic import generate_round
 from survey.models import Round
 from units.models import AdminUnit
 

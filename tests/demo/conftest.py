@@ -1,0 +1,3 @@
+"""The shipped criteria sets and targets the generator needs."""
+
+from tests.scoring_agg.conftest import pilot_sets  # noqa: F401 - a fixture
