@@ -7,19 +7,12 @@ from collections.abc import Collection
 
 from django.utils.translation import gettext as _
 
-from criteria.groups import GROUP_EQUIVALENTS
+from criteria.groups import group_mapping
 from criteria.models import CriteriaSet
+from criteria.selectors import spec_of
 from scoring.aggregation import AggregationError, area_map
 from scoring.stats import compare_proportions
 from survey.models import Round, RoundUnit
-
-
-def _canonical_group(code: str) -> str:
-    """The newest code of a target group, so groups of different versions line up."""
-    for old, new in GROUP_EQUIVALENTS:
-        if code == old:
-            return new
-    return code
 
 
 def _areas_of(communes: set[str], level: str, hierarchy: str) -> list[tuple[str, str]]:
@@ -68,6 +61,24 @@ def find_newest_version(*, criteria_set_ids: Collection[int]) -> CriteriaSet | N
     )
 
 
+def map_groups_to_newest(*, items: list[dict]) -> list[dict[str, str]]:
+    """Per item, how its target groups read under the newest of the items' criteria sets
+    (through the sets' ``same_as`` data), so that groups of different versions line up."""
+    sets = [
+        item["summary"].run.criteria_set if item["summary"].run else item["round"].citizen_set
+        for item in items
+    ]
+    ids = {s.pk for s in sets}
+    if len(ids) < 2:
+        return [{} for _item in items]
+    newest = find_newest_version(criteria_set_ids=ids)
+    target = spec_of(criteria_set=newest)
+    return [
+        {} if s.pk == newest.pk else group_mapping(source=spec_of(criteria_set=s), target=target)
+        for s in sets
+    ]
+
+
 def compare_items(*, items: list[dict]) -> dict:
     """Side-by-side figures: overall, per target group, per indicator, each against item 1.
 
@@ -97,9 +108,10 @@ def compare_items(*, items: list[dict]) -> dict:
         )
     groups: dict[str, dict[int, object]] = {}
     group_labels: dict[str, str] = {}
+    mappings = map_groups_to_newest(items=items)
     for n, f in enumerate(figures):
         for g in f.breakdown:
-            code = _canonical_group(g.value)
+            code = mappings[n].get(g.value, g.value)
             groups.setdefault(code, {})[n] = g
             group_labels.setdefault(code, g.label)
     group_rows = []
