@@ -28,11 +28,3 @@ def group_mapping(*, source: CriteriaSpec, target: CriteriaSpec) -> dict[str, st
                 mapping[old] = new
                 break
     return mapping
-
-
-# Interim, for the comparison page until it reads ``same_as`` too.
-GROUP_EQUIVALENTS = (
-    ("nong_dan", "cu_dan"),
-    ("cong_nhan", "nguoi_lao_dong"),
-    ("can_bo", "can_bo_dn"),
-)

@@ -1,11 +1,14 @@
-"""The stored scores shown beside responses: the household list and a response's page."""
+"""The stored scores shown beside responses: the household list, a response's page and the
+household report."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scoring.models import HouseholdScore, MemberScore, ScoringRun
+from criteria.selectors import spec_of
+from criteria.spec import CriteriaSpec
+from scoring.models import POINT_COLUMNS, HouseholdScore, MemberScore, ScoringRun
 from survey.models import HouseholdResponse, Round
 
 
@@ -60,3 +63,34 @@ def response_scores(*, response: HouseholdResponse) -> ResponseScores:
         response=response, run__kind=ScoringRun.Kind.PRIMARY, run__criteria_set=round_.household_set
     ).first()
     return ResponseScores(members=members, household=household)
+
+
+def label_target_groups(*, round_: Round) -> dict[str, str]:
+    """Target group code -> label, as the round's citizen set words it."""
+    spec = spec_of(criteria_set=round_.citizen_set)
+    return {g.code: g.label.vi for g in spec.target_groups}
+
+
+def list_indicator_rows(*, spec: CriteriaSpec, score: HouseholdScore | None) -> list[dict]:
+    """Per indicator of the set: its points in the score and whether it was scored, not
+    applicable or missing (``none``: no score)."""
+    rows = []
+    for index, indicator in enumerate(spec.indicators):
+        bit = 1 << index
+        status = "scored"
+        if score is None:
+            status = "none"
+        elif score.na_mask & bit:
+            status = "na"
+        elif score.missing_mask & bit:
+            status = "missing"
+        rows.append(
+            {
+                "code": indicator.code,
+                "label": indicator.label.vi,
+                "max": indicator.max_points,
+                "points": getattr(score, POINT_COLUMNS[index]) if score else None,
+                "status": status,
+            }
+        )
+    return rows

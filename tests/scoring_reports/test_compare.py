@@ -73,3 +73,30 @@ def test_one_item_asks_for_another(client, signed_in, report_round):
     response = client.get(f"/reports/compare/?item=r-bc:{NGA_QUAN}")
     assert "Chọn thêm ít nhất một địa bàn" in page_text(response)
     assert client.get("/reports/compare/").status_code == 200
+
+
+def test_target_groups_of_two_versions_line_up_through_their_same_as(
+    client, signed_in, report_round
+):
+    generate_round(
+        code="r-2024",
+        households=20,
+        seed=8,
+        unit_keys=[NGA_QUAN],
+        citizen_set=find_version(code="CDHT", version=2),
+    )
+    signed_in(COMMITTEE)
+    url = f"/reports/compare/?item=r-bc:{NGA_QUAN}&item=r-2024:{NGA_QUAN}&include=all"
+    groups = client.get(url).context["comparison"]["groups"]
+    # CDHT v1's groups read as the v2 groups they are the same as (hoc_sinh is new in v2).
+    assert [[c["group"].value if c["group"] else None for c in row["cells"]] for row in groups] == [
+        ["nong_dan", "cu_dan"],
+        ["cong_nhan", "nguoi_lao_dong"],
+        ["can_bo", "can_bo_dn"],
+        [None, "hoc_sinh"],
+    ]
+    assert [row["label"] for row in groups][:3] == [
+        "Nông dân và người lao động ở nông thôn",
+        "Công nhân, người lao động công nghiệp và thủ công",
+        "Cán bộ, công chức, viên chức",
+    ]
