@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from criteria.spec import CriteriaSpec, Label, Question
 from survey.imports.problems import bilingual
 from survey.reference import EDUCATION_LEVELS, ETHNIC_GROUPS, RELATIONSHIPS, SEXES
-from survey.shape import MAX_MEMBERS as MAX_MEMBERS  # checks read it from here
 from survey.shape import MEMBER_FIELDS
 from survey.steps import plan_steps
 

@@ -18,7 +18,6 @@ from survey.forms import MemberForm
 from survey.imports.answers import AnswerChecker
 from survey.imports.context import ImportContext
 from survey.imports.layout import (
-    MAX_MEMBERS,
     education_choices,
     ethnic_choices,
     group_choices,
@@ -29,6 +28,7 @@ from survey.imports.problems import bilingual
 from survey.imports.reporting import Report
 from survey.imports.rows import RawHousehold, Record
 from survey.imports.values import AMBIGUOUS, ChoiceIndex, clean_char, field_result, not_in_list
+from survey.shape import MAX_MEMBERS
 from units.text import nfc
 
 PROFILE_CHOICES = ("sex", "ethnicity", "education", "target_group", "relationship")
