@@ -2,10 +2,10 @@
 
 This is **not** a second scoring engine and nothing in the product scores with
 it. It computes the same indicator points and statuses as ``scoring.engine``
-over columnar data, for the rule types ``choice_points``, ``checklist`` (both
-``per_item`` and a ``points`` map), ``bands``, ``yes_no`` and
-``reviewer_score``, and for target groups (not applicable) and unanswered
-questions (missing). It shows how fast the arithmetic alone can go, so the
+over columnar data, for the rule types that have a numpy version
+(``RuleType.vectorise`` in ``criteria.rules``: ``choice_points``, ``checklist``,
+``bands``, ``yes_no``, ``reviewer_score`` and ``direct``), and for target groups
+(not applicable) and unanswered questions (missing). It shows how fast the arithmetic alone can go, so the
 engine's cost per member can be judged against a floor: ``bench/bench_scoring.py``
 prints both. A test checks that both agree on random members.
 
@@ -29,10 +29,12 @@ from typing import Any
 
 import numpy as np
 
+from criteria.rules import RULE_TYPES, RuleType
 from criteria.spec import CriteriaSpec, Indicator
 
+# The rule types that have a numpy version (``RuleType.vectorise``).
 SUPPORTED_RULE_TYPES = frozenset(
-    {"choice_points", "checklist", "bands", "yes_no", "reviewer_score"}
+    code for code, kind in RULE_TYPES.items() if type(kind).vectorise is not RuleType.vectorise
 )
 SCORED, NOT_APPLICABLE, MISSING = 0, 1, 2
 
@@ -140,46 +142,12 @@ def encode(
 def _rule_points(
     spec: CriteriaSpec, rule_type: str, question: str, params: Mapping[str, Any], column: Any
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(points, missing) arrays for one rule."""
-    if rule_type in ("choice_points", "yes_no"):
-        names = _choice_names(spec, question)
-        if rule_type == "choice_points":
-            table = [float(params["points"].get(n) or 0.0) for n in names] + [0.0]
-        else:
-            yes = str(params.get("yes", "yes"))
-            no_points = float(params.get("no_points") or 0.0)
-            table = [float(params["points"]) if n == yes else no_points for n in names]
-            table.append(no_points)
-        missing = column < 0
-        points = np.asarray(table)[np.where(missing, len(names), column)]
-        return points, missing
-    if rule_type == "checklist":
-        matrix, extra = column
-        missing = ~matrix.any(axis=1) & (extra == 0)
-        cap = float(params["cap"])
-        if "points" in params:
-            names = _choice_names(spec, question)
-            weights = np.asarray([float(params["points"].get(n) or 0.0) for n in names])
-            total = matrix @ weights
-        else:
-            total = (matrix.sum(axis=1) + extra) * float(params["per_item"])
-        return np.minimum(total, cap), missing
-    missing = np.isnan(column)
-    if rule_type == "bands":
-        points = np.zeros(column.shape)
-        taken = np.zeros(column.shape, dtype=bool)
-        with np.errstate(invalid="ignore"):
-            for band in params["bands"]:
-                inside = column >= float(band["min"])
-                if band.get("max") not in (None, ""):
-                    inside &= column <= float(band["max"])
-                inside &= ~taken
-                points[inside] = float(band["points"])
-                taken |= inside
-        return points, missing
-    if rule_type == "reviewer_score":
-        return np.clip(np.nan_to_num(column), 0.0, float(params["max"])), missing
-    raise ValueError(f"rule type {rule_type!r} is not supported here")
+    """(points, missing) arrays for one rule, from its rule type's ``vectorise``."""
+    names = _choice_names(spec, question)
+    computed = RULE_TYPES[rule_type].vectorise(params, column, choices=names)
+    if computed is None:
+        raise ValueError(f"rule type {rule_type!r} is not supported here")
+    return computed
 
 
 def indicator_points(spec: CriteriaSpec, columns: Columns) -> dict[str, IndicatorColumns]:
