@@ -15,4 +15,3 @@ class CriteriaUploadForm(forms.Form):
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(_("Tệp quá lớn; tối đa 10 MB."))
         return upload
-

@@ -284,6 +284,7 @@ def _cover(
         (_("Cấp tổng hợp"), _(LEVEL_TEXT[options.level])),
         (_("Hệ thống đơn vị"), _(HIERARCHY_TEXT[options.hierarchy])),
         (_("Phiếu được tính"), _(STATUS_TEXT.get(statuses, ", ".join(statuses)))),
+        *_definition_lines(summary=export.summary),
         *_approval_lines(round_=round_, communes=communes),
         (_("Thời điểm xuất"), timezone.localtime(export.generated_at).strftime("%d/%m/%Y %H:%M")),
         (_("Người xuất"), who or _("(dòng lệnh)")),
@@ -298,6 +299,13 @@ def _cover(
             else _("Không: tệp chỉ có số liệu tổng hợp, không có thông tin cá nhân."),
         ),
     ]
+
+
+def _definition_lines(*, summary: RoundSummary) -> list[tuple[str, object]]:
+    """Say so when the set defines no digital-skills figure (its column is left empty)."""
+    if summary.definitions.defines_digital:
+        return []
+    return [(_("Kỹ năng số"), _("Bộ tiêu chí không định nghĩa chỉ số kỹ năng số."))]
 
 
 def _approval_lines(*, round_: Round, communes: Collection[str]) -> list[tuple[str, object]]:

@@ -34,7 +34,7 @@ from django.db.models.lookups import GreaterThan
 
 from criteria.selectors import spec_of
 from criteria.spec import CriteriaSpec
-from scoring.definitions import TargetDefinitions, current_definitions
+from scoring.definitions import TargetDefinitions, definitions_for_run
 from scoring.models import (
     AT_MIN_COLUMNS,
     CELL_DIMENSIONS,
@@ -488,10 +488,11 @@ def aggregates_match(*, run: ScoringRun, definitions: TargetDefinitions) -> bool
 def rebuild_run_aggregates(*, run: ScoringRun, definitions: TargetDefinitions | None = None) -> int:
     """Replace ``run``'s stored cells by a recomputation from its rows; return the cell count.
 
-    Used after bulk writes (rescore, generate_round) and to change the definitions the
-    cells are built with. Call it inside the transaction that wrote the rows.
+    ``definitions`` default to those of the run's criteria set. Used after bulk writes
+    (rescore, generate_round) and after a set's facts changed. Call it inside the
+    transaction that wrote the rows.
     """
-    definitions = definitions or current_definitions()
+    definitions = definitions or definitions_for_run(run=run)
     run.aggregate_params = definitions.aggregate_params()
     run.save(update_fields=["aggregate_params"])
     cells = recomputed_cells(run=run, params=run_params(run=run))

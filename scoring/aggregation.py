@@ -63,7 +63,8 @@ from scoring.definitions import (
     ADULT_BANDS,
     COUNTED_STATUSES,
     TargetDefinitions,
-    current_definitions,
+    definitions_for,
+    definitions_for_round,
 )
 from scoring.models import (
     AT_MIN_COLUMNS,
@@ -135,10 +136,11 @@ class GroupFigure:
 class TargetFigure:
     indicator: str
     label: str
-    value: Proportion | None  # None: not measured by this round
+    value: Proportion | None  # None: not measured by this round, or not defined
     target_2025: float | None
     target_2030: float | None
     source: str
+    defined: bool = True  # False: the criteria set does not define the measure
 
     @property
     def reaches_2025(self) -> bool | None:
@@ -574,13 +576,16 @@ def summarise_round(
     if any(d not in BREAKDOWNS for d in dimensions) or not isinstance(breakdown, (str, tuple)):
         raise AggregationError(_("Cách chia nhóm không hợp lệ."))
     breakdown = dimensions[0] if dimensions else "none"
-    definitions = definitions or current_definitions()
     statuses = tuple(sorted(statuses))
     filters = {k: tuple(sorted(v)) for k, v in (filters or {}).items() if v}
     run = run or primary_citizen_run(round_=round_)
     household_run = household_run_for(run=run) if run is not None else None
     spec = spec_of(criteria_set=run.criteria_set) if run is not None else None
     household_spec = spec_of(criteria_set=household_run.criteria_set) if household_run else None
+    if definitions is None:
+        definitions = (
+            definitions_for(spec=spec) if spec is not None else definitions_for_round(round_=round_)
+        )
 
     if source == "auto":
         use_rows = run is not None and not aggregates_match(run=run, definitions=definitions)
@@ -697,9 +702,11 @@ def summarise_round(
             )
 
     target_values = _targets_for(provinces)
-    measures_digital = spec is not None and definitions.digital_indicator in {
-        i.code for i in spec.indicators
-    }
+    measures_digital = (
+        spec is not None
+        and definitions.defines_digital
+        and definitions.digital_indicator in {i.code for i in spec.indicators}
+    )
 
     def figures(area: Area, member_communes: Collection[str]) -> AreaFigures:
         keys = [area.key] if area.key != TOTAL_KEY else list(wanted)
@@ -727,12 +734,13 @@ def summarise_round(
                 target_2025=target_values.get(indicator, (None, None, ""))[0],
                 target_2030=target_values.get(indicator, (None, None, ""))[1],
                 source=target_values.get(indicator, (None, None, ""))[2],
+                defined=defined,
             )
-            for indicator, value in (
-                (Target.Indicator.ADULTS, adult_rate),
-                (Target.Indicator.CADRES, cadre_rate),
-                (Target.Indicator.DIGITAL, digital),
-                (Target.Indicator.HOUSEHOLDS, household_rate),
+            for indicator, value, defined in (
+                (Target.Indicator.ADULTS, adult_rate, True),
+                (Target.Indicator.CADRES, cadre_rate, True),
+                (Target.Indicator.DIGITAL, digital, definitions.defines_digital),
+                (Target.Indicator.HOUSEHOLDS, household_rate, True),
             )
         )
         return AreaFigures(

@@ -43,7 +43,6 @@ from criteria.models import CriteriaSet
 from criteria.selectors import find_version, spec_of
 from criteria.spec import CriteriaSpec, Question
 from scoring.aggregates import rebuild_run_aggregates
-from scoring.definitions import current_definitions
 from scoring.engine import MemberProfile, compile_condition, compile_spec, score_member_with
 from scoring.models import ScoringRun
 from scoring.rows import RunPair, insert_score_rows, score_rows
@@ -539,7 +538,7 @@ def generate_round(
                 progress(done, households)
     aggregated = time.perf_counter()
     for run in ScoringRun.objects.filter(round=round_, complete=True):
-        rebuild_run_aggregates(run=run, definitions=current_definitions())
+        rebuild_run_aggregates(run=run)
     timings["aggregate"] = time.perf_counter() - aggregated
     return GenerationResult(
         round=round_,

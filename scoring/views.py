@@ -42,7 +42,7 @@ from scoring.aggregation import (
     summarise_round,
 )
 from scoring.compute import age_band
-from scoring.definitions import ADULT_MIN_AGE, COUNTED_STATUSES, current_definitions
+from scoring.definitions import ADULT_MIN_AGE, COUNTED_STATUSES
 from scoring.models import POINT_COLUMNS, HouseholdScore, MemberScore, ScoredResponse, ScoringRun
 from scoring.selectors import (
     RunNotFound,
@@ -426,7 +426,7 @@ def overview(request: HttpRequest, round_code: str) -> HttpResponse:
         "chart": _area_chart(summary, measure) if summary and summary.areas else None,
         "chart_rows": [(f.area, _measure(f, measure)) for f in summary.areas] if summary else [],
         "breakdown_label": _(BREAKDOWN_LABELS[breakdown]).lower(),
-        "definitions": current_definitions(),
+        "definitions": summary.definitions if summary else None,
         "adult_age": ADULT_MIN_AGE,
         "hierarchy_2025": hierarchy == "2025",
     }
@@ -525,7 +525,7 @@ def unit_report(request: HttpRequest, round_code: str, key: str) -> HttpResponse
         "query": _query(request, page=None),
         "hierarchy_2025": summary.hierarchy == "2025",
         "adult_age": ADULT_MIN_AGE,
-        "definitions": current_definitions(),
+        "definitions": summary.definitions,
     }
     return render(request, "scoring/unit.html", context)
 
