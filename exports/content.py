@@ -20,18 +20,11 @@ from django.utils.translation import gettext_noop
 
 from accounts.selectors import sees_everything, visible_units
 from criteria.selectors import spec_of
-from scoring.aggregation import (
-    BREAKDOWNS,
-    HIERARCHIES,
-    LEVELS,
-    AggregationError,
-    AreaFigures,
-    RoundSummary,
-    area_map,
-    summarise_round,
-)
+from scoring.aggregation import summarise_round
+from scoring.areas import HIERARCHIES, LEVELS, area_map
 from scoring.definitions import COUNTED_STATUSES
 from scoring.models import POINT_COLUMNS, HouseholdScore, MemberScore
+from scoring.summary import BREAKDOWNS, AggregationError, AreaFigures, RoundSummary
 from survey.models import HouseholdResponse, ResponseStatus, Round, RoundUnit
 from survey.reference import ETHNIC_NAMES, SEXES
 from survey.selectors import lock_history, locked_units

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from exports.content import ExportError, ExportOptions
 from exports.services import export_round
-from scoring.aggregation import HIERARCHIES, LEVELS
+from scoring.areas import HIERARCHIES, LEVELS
 from survey.models import Round
 
 
