@@ -12,7 +12,7 @@ import numpy as np
 from django.utils.translation import gettext as _
 
 from criteria.spec import CriteriaSpec
-from scoring.aggregates import Cells
+from scoring.cells import Cells
 from scoring.models import (
     AT_MIN_COLUMNS,
     MEASURES,

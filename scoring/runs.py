@@ -5,7 +5,7 @@ from __future__ import annotations
 from criteria.groups import group_mapping
 from criteria.models import CriteriaSet
 from criteria.selectors import spec_of
-from scoring.aggregates import run_params
+from scoring.contributions import run_params
 from scoring.definitions import definitions_for
 from scoring.models import ScoringRun
 from scoring.rows import RunPair

@@ -15,14 +15,10 @@ import numpy as np
 
 from criteria.selectors import spec_of
 from criteria.spec import CriteriaSpec
-from scoring.aggregates import (
-    Cells,
-    aggregates_match,
-    read_recomputed,
-    read_stored,
-    run_params,
-)
+from scoring.aggregates import aggregates_match
 from scoring.areas import map_areas
+from scoring.cells import Cells, read_recomputed, read_stored
+from scoring.contributions import run_params
 from scoring.definitions import (
     ADULT_BANDS,
     TargetDefinitions,
