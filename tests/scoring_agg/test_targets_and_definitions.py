@@ -13,7 +13,8 @@ from criteria.models import CriteriaSet
 from criteria.selectors import find_version, spec_of
 from criteria.services import save_spec
 from exports.columns import summary_columns
-from exports.content import ExportOptions, gather_round_export
+from exports.content import gather_round_export
+from exports.options import ExportOptions
 from scoring.aggregation import summarise_round
 from scoring.definitions import (
     TargetDefinitions,
