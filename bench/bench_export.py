@@ -79,7 +79,7 @@ def peak_mb() -> float:
 
 def child_full(output: str) -> None:
     """Write the full workbook (detail included) and print seconds and peak memory."""
-    from exports.content import ExportOptions
+    from exports.options import ExportOptions
     from exports.services import export_round
     from survey.models import Round
 
@@ -118,7 +118,8 @@ def dump_rows(rows_dir: Path) -> tuple[float, int]:
     """Read the detail rows once (as the export does) into marshal files; return s, cells."""
     from datetime import date
 
-    from exports.content import ExportOptions, gather_round_export
+    from exports.content import gather_round_export
+    from exports.options import ExportOptions
     from survey.models import Round
 
     started = time.perf_counter()
@@ -169,7 +170,7 @@ def main() -> None:
     from django.db import connection
 
     from demo.services import generate_round
-    from exports.content import ExportOptions
+    from exports.options import ExportOptions
     from exports.services import export_round
     from scoring.services import install_default_targets
     from survey.models import HouseholdResponse, MemberResponse, Round

@@ -5,9 +5,9 @@ it. It computes the same indicator points and statuses as ``scoring.engine``
 over columnar data, for the rule types that have a numpy version
 (``RuleType.vectorise`` in ``criteria.rules``: ``choice_points``, ``checklist``,
 ``bands``, ``yes_no``, ``reviewer_score`` and ``direct``), and for target groups
-(not applicable) and unanswered questions (missing). It shows how fast the arithmetic alone can go, so the
-engine's cost per member can be judged against a floor: ``bench/bench_scoring.py``
-prints both. A test checks that both agree on random members.
+(not applicable) and unanswered questions (missing). It shows how fast the arithmetic
+alone can go, so the engine's cost per member can be judged against a floor:
+``bench/bench_scoring.py`` prints both. A test checks that both agree on random members.
 
 Out of scope, by design: relevance conditions (an indicator whose rules read a
 question with a ``relevant`` condition is skipped and listed by

@@ -26,7 +26,6 @@ from demo.chunks import CHUNK, write_chunk
 from demo.pilot import ROUND_END, ROUND_START, pilot_communes
 from demo.randomness import seeded_rng
 from scoring.aggregates import rebuild_run_aggregates
-from scoring.definitions import current_definitions
 from scoring.models import ScoringRun
 from scoring.runs import run_pairs
 from survey.models import Household, Round, RoundUnit
@@ -156,7 +155,7 @@ def generate_round(
                 progress(done, households)
     aggregated = time.perf_counter()
     for run in ScoringRun.objects.filter(round=round_, complete=True):
-        rebuild_run_aggregates(run=run, definitions=current_definitions())
+        rebuild_run_aggregates(run=run)
     timings["aggregate"] = time.perf_counter() - aggregated
     return GenerationResult(
         round=round_,

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from exports.content import SummaryRow
-from scoring.aggregation import AreaFigures, IndicatorFigure
 from scoring.models import Target
+from scoring.summary import AreaFigures, IndicatorFigure
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from exports.content import ExportOptions
 from exports.models import ExportJob
+from exports.options import ExportOptions
 
 LEVEL_CHOICES = (
     ("commune", gettext_lazy("Xã/phường (kèm tổng của huyện)")),

@@ -17,8 +17,8 @@ from django.db import DatabaseError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from exports.content import ExportError, ExportOptions
 from exports.models import ExportJob
+from exports.options import ExportError, ExportOptions
 from exports.services import export_round
 
 logger = logging.getLogger(__name__)

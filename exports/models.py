@@ -23,7 +23,7 @@ class ExportJob(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     round = models.ForeignKey("survey.Round", on_delete=models.CASCADE, related_name="+")
-    # What was asked for (exports.content.ExportOptions as JSON): units, level, hierarchy...
+    # What was asked for (exports.options.ExportOptions as JSON): units, level, hierarchy...
     options = models.JSONField(default=dict)
     format = models.CharField(max_length=4, choices=Format.choices, default=Format.XLSX)
     language = models.CharField(max_length=8, default="vi")

@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from exports.content import ExportError, ExportOptions, scoped_communes
 from exports.models import ExportJob
+from exports.options import ExportError, ExportOptions, scoped_communes
 from exports.services import FORMATS
 from exports.tasks import run_export
 from survey.models import Round

@@ -20,13 +20,9 @@ from django.utils.translation import gettext as _
 
 from audit.models import Action
 from audit.services import record_event
-from exports.content import (
-    ExportError,
-    ExportOptions,
-    RoundExport,
-    gather_round_export,
-)
+from exports.content import RoundExport, gather_round_export
 from exports.csv_export import write_csv
+from exports.options import ExportError, ExportOptions
 from exports.workbook import EXCEL_MAX_ROWS, write_workbook
 from survey.models import Round
 

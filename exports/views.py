@@ -21,10 +21,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.selectors import sees_everything, visible_units
-from exports.content import ExportError, can_export_personal, round_communes
 from exports.forms import ExportForm
 from exports.jobs import job_file
 from exports.models import ExportJob
+from exports.options import ExportError, can_export_personal, round_communes
 from exports.queue import request_export
 from survey.models import Round
 from units.models import AdminUnit

@@ -35,7 +35,8 @@ from exports.columns import (
     target_of,
     target_value,
 )
-from exports.content import DetailTable, RoundExport, SummaryRow
+from exports.content import RoundExport, SummaryRow
+from exports.details import DetailTable
 from scoring.models import Target
 
 EXCEL_MAX_ROWS = 1_048_576

@@ -8,15 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from scoring.aggregation import (
-    REGROUP_DAY,
-    AggregationError,
-    RoundSummary,
-    area_map,
-    summarise_round,
-)
+from scoring.aggregation import summarise_round
+from scoring.areas import REGROUP_DAY, area_map
 from scoring.definitions import COUNTED_STATUSES
 from scoring.models import ScoringRun
+from scoring.summary import AggregationError, RoundSummary
 from survey.models import Round, RoundUnit
 from units.models import AdminUnit
 

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from criteria.groups import group_mapping
 from criteria.models import CriteriaSet
 from criteria.selectors import spec_of
-from scoring.aggregation import AggregationError, area_map
+from scoring.areas import area_map
 from scoring.stats import compare_proportions
+from scoring.summary import AggregationError
 from survey.models import Round, RoundUnit
 
 

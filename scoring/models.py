@@ -231,7 +231,7 @@ class MeasureColumns(models.Model):
 class ScoreAggregate(MeasureColumns):
     """Sums and counts of one run's score rows in one cell: unit × status × breakdown values.
 
-    Kept current by ``scoring.aggregates`` in the transaction that writes the score rows;
+    Kept current by ``scoring.contributions`` in the transaction that writes the score rows;
     a test proves that they always equal a recomputation from the rows. Household runs
     use the cells with empty breakdown values. Per cell:
 

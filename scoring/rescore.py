@@ -14,7 +14,7 @@ from criteria.models import CriteriaSet
 from criteria.selectors import spec_of
 from scoring.aggregates import rebuild_run_aggregates
 from scoring.batch import CHUNK, Job, default_workers, score_round
-from scoring.definitions import current_definitions
+from scoring.definitions import definitions_for
 from scoring.models import ScoringRun
 from survey.models import Round
 
@@ -87,7 +87,8 @@ def _rescore(
         raise ValueError(f"{citizen_set} is not a citizen set")
     if household_set is not None and household_set.subject != CriteriaSet.Subject.HOUSEHOLD:
         raise ValueError(f"{household_set} is not a household set")
-    definitions = current_definitions()
+    citizen = spec_of(criteria_set=citizen_set)
+    household = spec_of(criteria_set=household_set) if household_set else None
     citizen_run = ScoringRun.objects.create(
         round=round_,
         criteria_set=citizen_set,
@@ -95,7 +96,7 @@ def _rescore(
         created_by=user,
         note=note[:300],
         complete=False,
-        aggregate_params=definitions.aggregate_params(),
+        aggregate_params=definitions_for(spec=citizen).aggregate_params(),
     )
     household_run = None
     if household_set is not None:
@@ -107,14 +108,13 @@ def _rescore(
             note=note[:300],
             complete=False,
             based_on=citizen_run,
-            aggregate_params=definitions.aggregate_params(),
+            aggregate_params=definitions_for(spec=household).aggregate_params(),
         )
     timings: dict[str, float] = {}
-    citizen = spec_of(criteria_set=citizen_set)
     job = Job(
         round_id=round_.pk,
         citizen=citizen,
-        household=spec_of(criteria_set=household_set) if household_set else None,
+        household=household,
         citizen_run_id=citizen_run.pk,
         household_run_id=household_run.pk if household_run else None,
         groups=group_mapping(source=spec_of(criteria_set=round_.citizen_set), target=citizen),
@@ -123,7 +123,7 @@ def _rescore(
     aggregated = time.perf_counter()
     for run in (citizen_run, household_run):
         if run is not None:
-            rebuild_run_aggregates(run=run, definitions=definitions)
+            rebuild_run_aggregates(run=run)
             run.complete = True
             run.save(update_fields=["complete"])
     timings["aggregate"] = time.perf_counter() - aggregated

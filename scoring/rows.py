@@ -5,7 +5,7 @@ store the same rows: one ``MemberScore`` per assessed member, one ``HouseholdSco
 per household, and one ``ScoredResponse`` marker per response and citizen run. The
 rows are tuples in the column order of the ``*_FIELDS`` below (reasons as JSON text),
 inserted with ``survey.bulk.insert_rows``; the per-unit aggregates move by the deltas
-of the same rows (``scoring.aggregates``).
+of the same rows (``scoring.contributions``).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from criteria.spec import CriteriaSpec
-from scoring.aggregates import RunParams, add_household_marker, add_rows, apply_deltas
 from scoring.compute import MemberInput, age_band, score_response
+from scoring.contributions import RunParams, add_household_marker, add_rows, apply_deltas
 from scoring.engine import MISSING, NOT_APPLICABLE, MemberProfile, ScoreResult
 from scoring.models import (
     CELL_DIMENSIONS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from criteria.groups import group_mapping
 from criteria.models import CriteriaSet
 from criteria.selectors import spec_of
-from scoring.aggregates import run_params
-from scoring.definitions import current_definitions
+from scoring.contributions import run_params
+from scoring.definitions import definitions_for
 from scoring.models import ScoringRun
 from scoring.rows import RunPair
 from survey.models import Round
@@ -17,7 +17,11 @@ def primary_run(*, round_id: int, criteria_set: CriteriaSet) -> ScoringRun:
         round_id=round_id,
         criteria_set=criteria_set,
         kind=ScoringRun.Kind.PRIMARY,
-        defaults={"aggregate_params": current_definitions().aggregate_params()},
+        defaults={
+            "aggregate_params": definitions_for(
+                spec=spec_of(criteria_set=criteria_set)
+            ).aggregate_params()
+        },
     )
     return run
 

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 
 from django.db import transaction
 
-from scoring.aggregates import add_household_marker, add_rows, apply_deltas, run_params
+from scoring.contributions import add_household_marker, add_rows, apply_deltas, run_params
 from scoring.models import HouseholdScore, MemberScore, ScoredResponse, ScoringRun
 from scoring.rescore import RescoreResult, rescore_round
 from scoring.rows import (

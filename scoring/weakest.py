@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring.aggregation import AreaFigures, RoundSummary
+from scoring.summary import AreaFigures, RoundSummary
 
 
 def find_weakest_indicators(

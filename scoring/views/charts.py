@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from scoring.aggregation import AreaFigures, RoundSummary
 from scoring.stats import Proportion
+from scoring.summary import AreaFigures, RoundSummary
 
 CHART_MEASURES = ("adults", "rate", "cadres", "digital", "households")
 MEASURE_LABELS = {

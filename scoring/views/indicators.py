@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from scoring.aggregation import HIERARCHIES, LEVELS, AggregationError, summarise_round
+from scoring.aggregation import summarise_round
+from scoring.areas import HIERARCHIES, LEVELS
 from scoring.selectors import citizen_runs, run_label
+from scoring.summary import AggregationError
 from scoring.views.charts import build_below_minimum_chart
 from scoring.views.common import (
     HIERARCHY_CHOICES,

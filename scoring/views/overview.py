@@ -6,9 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from scoring.aggregation import BREAKDOWNS, HIERARCHIES, LEVELS, AggregationError, summarise_round
-from scoring.definitions import ADULT_MIN_AGE, current_definitions
+from scoring.aggregation import summarise_round
+from scoring.areas import HIERARCHIES, LEVELS
+from scoring.definitions import ADULT_MIN_AGE
 from scoring.selectors import citizen_runs, run_label
+from scoring.summary import BREAKDOWNS, AggregationError
 from scoring.views.charts import CHART_MEASURES, MEASURE_LABELS, build_area_chart, read_measure
 from scoring.views.common import (
     BREAKDOWN_CHOICES,
@@ -74,7 +76,7 @@ def overview(request: HttpRequest, round_code: str) -> HttpResponse:
             else []
         ),
         "breakdown_label": _(BREAKDOWN_LABELS[breakdown]).lower(),
-        "definitions": current_definitions(),
+        "definitions": summary.definitions if summary else None,
         "adult_age": ADULT_MIN_AGE,
         "hierarchy_2025": hierarchy == "2025",
     }

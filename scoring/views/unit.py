@@ -10,7 +10,7 @@ from django.shortcuts import render
 
 from accounts.selectors import get_visible_unit_or_404
 from scoring.area_summary import list_area_communes, summarise_unit
-from scoring.definitions import ADULT_MIN_AGE, current_definitions
+from scoring.definitions import ADULT_MIN_AGE
 from scoring.selectors import citizen_runs, household_page, run_label
 from scoring.views.common import (
     BREAKDOWN_LABELS,
@@ -113,6 +113,6 @@ def unit_report(request: HttpRequest, round_code: str, key: str) -> HttpResponse
         "query": query_with(request, page=None),
         "hierarchy_2025": summary.hierarchy == "2025",
         "adult_age": ADULT_MIN_AGE,
-        "definitions": current_definitions(),
+        "definitions": summary.definitions,
     }
     return render(request, "scoring/unit.html", context)

@@ -6,8 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.roles import COMMITTEE, PROVINCE_STAFF
-from exports.content import ExportOptions
 from exports.models import ExportJob
+from exports.options import ExportOptions
 from survey.models import MemberResponse
 from tests.exports.helpers import read_sheets
 from tests.factories import NGA_QUAN

@@ -8,7 +8,7 @@ import io
 import pytest
 
 from exports.cells import safe_text
-from exports.content import ExportOptions
+from exports.options import ExportOptions
 from exports.services import export_round
 from scoring.models import MemberScore
 from survey.models import HouseholdResponse, MemberResponse

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from accounts.roles import PROVINCE_STAFF
-from exports.content import ExportOptions
 from exports.models import ExportJob
+from exports.options import ExportOptions
 from exports.queue import MAX_ATTEMPTS, recover_interrupted_jobs, request_export
 
 pytestmark = pytest.mark.django_db

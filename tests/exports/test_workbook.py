@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from exports.content import DIMENSIONS, ExportOptions
+from exports.content import DIMENSIONS
+from exports.options import ExportOptions
 from exports.services import export_round
 from scoring.aggregation import summarise_round
 from tests.exports.helpers import formula_cells, read_sheets, rows_by_name

@@ -23,10 +23,11 @@ import pandas as pd
 import pytest
 
 from scoring.aggregates import rebuild_run_aggregates
-from scoring.aggregation import AREA_COLUMNS, AggregationError, summarise_round
+from scoring.aggregation import summarise_round
 from scoring.models import POINT_COLUMNS, HouseholdScore, MemberScore, ScoredResponse
 from scoring.services import primary_runs
 from scoring.stats import wilson_interval
+from scoring.summary import AREA_COLUMNS, AggregationError
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 from tests.scoring_agg.conftest import (
     CITY,

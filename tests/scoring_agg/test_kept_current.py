@@ -13,7 +13,8 @@ import pytest
 
 from criteria.selectors import find_version
 from demo.services import generate_round
-from scoring.aggregates import CELL_KEY, GROUP_KEY, recomputed_cells, stored_cells
+from scoring.cells import recomputed_cells, stored_cells
+from scoring.contributions import CELL_KEY, GROUP_KEY
 from scoring.models import HouseholdScore, MemberScore, ScoredResponse, ScoringRun
 from scoring.services import forget_response_scores, record_response_scores, rescore_round
 from survey.models import HouseholdResponse, MemberResponse, ResponseStatus
@@ -143,7 +144,7 @@ def test_rebuild_with_rerecord_repairs_data_scored_before_the_aggregates(generat
 
 def test_batched_status_changes_equal_recording_each_response(generated):
     """``record_status_changes`` (bulk review, locks) leaves every run as the one-by-one path."""
-    from scoring.aggregates import stored_cells as cells
+    from scoring.cells import stored_cells as cells
     from scoring.services import record_status_changes
 
     rescore_round(round_=generated, citizen_set=find_version(code="CDHT", version=2), workers=0)

@@ -4,9 +4,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from exports.content import ExportError, ExportOptions
+from exports.options import ExportError, ExportOptions
 from exports.services import export_round
-from scoring.aggregation import HIERARCHIES, LEVELS
+from scoring.areas import HIERARCHIES, LEVELS
 from survey.models import Round
 
 

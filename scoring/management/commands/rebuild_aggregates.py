@@ -3,7 +3,6 @@ from django.db import transaction
 
 from scoring.aggregates import rebuild_run_aggregates
 from scoring.console import ProgressBar
-from scoring.definitions import current_definitions
 from scoring.models import ScoringRun
 from scoring.services import record_response_scores
 from survey.models import HouseholdResponse, Round
@@ -12,7 +11,8 @@ from survey.models import HouseholdResponse, Round
 class Command(BaseCommand):
     help = (
         "Rebuild the per-unit aggregates of a round's runs from the score rows, with the "
-        "definitions now in force (after changing SCORING_TARGET_DEFINITIONS). With "
+        "definitions of each run's criteria set (after a set's cadre groups or digital "
+        "indicator changed). With "
         "--rerecord, first score every response again through record_response_scores "
         "(for data scored before the aggregates existed)."
     )
@@ -29,7 +29,6 @@ class Command(BaseCommand):
                 raise CommandError(f"Không có đợt khảo sát {round_code!r}.")
             runs = runs.filter(round__code=round_code)
             responses = responses.filter(round__code=round_code)
-        definitions = current_definitions()
         with transaction.atomic():
             if rerecord:
                 total = responses.count()
@@ -38,5 +37,5 @@ class Command(BaseCommand):
                     record_response_scores(response=response)
                     progress(done, total)
             for run in runs.order_by("pk"):
-                cells = rebuild_run_aggregates(run=run, definitions=definitions)
+                cells = rebuild_run_aggregates(run=run)
                 self.stdout.write(f"{run.round.code} run #{run.pk}: {cells} cells")

@@ -2,9 +2,11 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring.aggregation import BREAKDOWNS, HIERARCHIES, LEVELS, AggregationError, summarise_round
+from scoring.aggregation import summarise_round
+from scoring.areas import HIERARCHIES, LEVELS
 from scoring.definitions import COUNTED_STATUSES
 from scoring.selectors import RunNotFound, criteria_version, run_of_round, run_under_version
+from scoring.summary import BREAKDOWNS, AggregationError
 from survey.models import ResponseStatus, Round
 
 TABLE_COLUMNS = [
