@@ -171,9 +171,14 @@ def _too_large() -> CriteriaImportError:
     )
 
 
+# libyaml's safe loader when PyYAML has it (its wheels do): the same nodes, marks and
+# safe constructors, parsed about ten times faster than the pure Python one.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _compose(text: str) -> tuple[yaml.Node, Any]:
     """Parse YAML safely into its node tree (for lines) and its plain data."""
-    loader = yaml.SafeLoader(text)
+    loader = _SAFE_LOADER(text)
     try:
         node = loader.get_single_node()
         if node is None:
