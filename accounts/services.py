@@ -11,18 +11,27 @@ from accounts.models import ScopeAssignment
 from accounts.roles import ADMINISTRATOR, COMMITTEE, COMMUNE_STAFF, PROVINCE_STAFF, ROLES, SURVEYOR
 
 
-def _permission(dotted: str) -> Permission:
-    app_label, codename = dotted.split(".", 1)
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+def _permissions(dotted: set[str]) -> dict[str, Permission]:
+    """The permissions named "app_label.codename", read in one query; a missing one raises."""
+    codenames = {name.split(".", 1)[1] for name in dotted}
+    found = {
+        f"{p.content_type.app_label}.{p.codename}": p
+        for p in Permission.objects.filter(codename__in=codenames).select_related("content_type")
+    }
+    missing = sorted(dotted - found.keys())
+    if missing:
+        raise Permission.DoesNotExist(f"permissions not installed: {', '.join(missing)}")
+    return found
 
 
 @transaction.atomic
 def ensure_roles() -> dict[str, Group]:
     """Create or update one group per role with exactly the role's permissions."""
+    permissions = _permissions({p for role in ROLES.values() for p in role.permissions})
     groups = {}
     for code, role in ROLES.items():
         group, _ = Group.objects.get_or_create(name=code)
-        group.permissions.set([_permission(p) for p in role.permissions])
+        group.permissions.set([permissions[p] for p in role.permissions])
         groups[code] = group
     return groups
 
