@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import os
 import shutil
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core import serializers
+from django.core.management.color import no_style
 from django.db import connections
 
 from accounts.services import ensure_roles
@@ -67,10 +71,28 @@ def fast_password_hashing(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@functools.cache
+def _shipped_unit_rows() -> tuple[tuple[type, dict], ...]:
+    """The rows of fixtures/admin_units.json as (model, field values), read once."""
+    path = settings.BASE_DIR / "fixtures" / "admin_units.json"
+    return tuple(
+        (type(d.object), {f.attname: getattr(d.object, f.attname) for f in d.object._meta.fields})
+        for d in serializers.deserialize("json", path.read_text(encoding="utf-8"))
+    )
+
+
 @pytest.fixture
 def units(db) -> None:
     """Load the shipped pilot units (fixtures/admin_units.json) and the role groups."""
-    call_command("loaddata", "admin_units", verbosity=0)
+    # What loaddata writes, inserted in bulk: loaddata costs 0.13 s a test on PostgreSQL.
+    models = []
+    for model, rows in itertools.groupby(_shipped_unit_rows(), key=lambda row: row[0]):
+        model.objects.bulk_create([model(**fields) for _model, fields in rows])
+        models.append(model)
+    connection = connections["default"]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
     ensure_roles()
 
 
