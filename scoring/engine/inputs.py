@@ -30,6 +30,9 @@ class MemberContext:
     sex: str | None = None
     recognised: bool | int | None = None  # the member's citizen result; None = undetermined
     total: float | None = None
+    # False for a member the citizen set does not assess (no target group of the set):
+    # household items that read ``recognised`` or ``total`` leave such a member out.
+    assessed: bool = True
 
     @classmethod
     def from_result(
@@ -51,6 +54,7 @@ class MemberContext:
             sex=profile.sex,
             recognised=result.recognised if known else None,
             total=result.total if known else None,
+            assessed=result is not None,
         )
 
     def values(self) -> dict[str, Any]:

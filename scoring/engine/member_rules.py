@@ -16,6 +16,7 @@ from scoring.engine.conditions import compile_condition
 
 _MEMO_KEY = "\x00conditions"  # a key no expression can name (names are identifiers)
 _STABLE_NAMES = frozenset(MEMBER_BUILTINS)
+_RESULT_NAMES = frozenset({"recognised", "total"})
 
 
 def _member_condition(text: str) -> Callable[[Mapping[str, Any]], bool]:
@@ -45,7 +46,14 @@ class _MembersRule:
     """What the engine needs to check a member-derived rule before scoring it, and the
     compiled ``condition`` and ``test`` its rule type scores with (``MemberTests``)."""
 
-    __slots__ = ("condition", "condition_names", "condition_text", "test", "test_names")
+    __slots__ = (
+        "condition",
+        "condition_names",
+        "condition_text",
+        "reads_result",
+        "test",
+        "test_names",
+    )
 
     def __init__(self, params: Mapping[str, Any], checked: frozenset[str]):
         self.condition_text = str(params.get("condition") or "")
@@ -54,6 +62,12 @@ class _MembersRule:
         self.test = _member_condition(test_text) if test_text else None
         self.condition_names = _checked_names(self.condition_text, checked)
         self.test_names = _checked_names(test_text, checked)
+        # A rule on the members' citizen results is about the members that set assesses.
+        read = set()
+        for text in (self.condition_text, test_text):
+            if text.strip():
+                read |= parse(text).names
+        self.reads_result = bool(read & _RESULT_NAMES)
 
     def matching(self, context: Mapping[str, Any]) -> list:
         members = context.get("members") or []

@@ -85,21 +85,30 @@ def _unanswered(value: Any) -> bool:
 
 
 class _Members:
-    __slots__ = ("context", "irrelevant", "values")
+    __slots__ = ("assessed", "assessed_context", "context", "irrelevant", "values")
 
-    def __init__(self, values: list[dict[str, Any]], irrelevant: list):
+    def __init__(self, values: list[dict[str, Any]], irrelevant: list, assessed: list[bool]):
         self.values = values
         self.irrelevant = irrelevant
+        self.assessed = assessed
         self.context = {"members": values}
+        self.assessed_context = {"members": [v for v, a in zip(values, assessed, strict=True) if a]}
+
+    def context_for(self, rule: _MembersRule) -> dict[str, list]:
+        """The members a rule is about: only the assessed ones if it reads their results."""
+        return self.assessed_context if rule.reads_result else self.context
 
 
 def _member_gaps(rule: _MembersRule, members: _Members) -> tuple:
     """The (name, member numbers) the rule needs but are unanswered, sorted by name."""
     gaps: dict[str, list[int]] = {}
     condition, condition_names, test_names = rule.condition, rule.condition_names, rule.test_names
-    for number, (values, irrelevant) in enumerate(
-        zip(members.values, members.irrelevant, strict=True), start=1
+    skip_unassessed = rule.reads_result
+    for number, (values, irrelevant, assessed) in enumerate(
+        zip(members.values, members.irrelevant, members.assessed, strict=True), start=1
     ):
+        if skip_unassessed and not assessed:
+            continue  # numbers stay those of the whole household
         missing = _unknown(condition_names, values, irrelevant)
         if not missing and (condition is None or condition(values)):
             missing = _unknown(test_names, values, irrelevant)

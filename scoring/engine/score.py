@@ -82,7 +82,7 @@ def _score(
                 if gaps:
                     missing = (missing or ()) + gaps
                     continue
-                points = score(params, None, members.context)
+                points = score(params, None, members.context_for(members_rule))
             if points is not None:
                 applicable = True
                 total += points
@@ -293,7 +293,7 @@ def score_household_with(
         member_dict = member.values()
         member_irrelevant.append(_blank_irrelevant(plan.member_relevance, member_dict))
         member_values.append(member_dict)
-    context = _Members(member_values, member_irrelevant)
+    context = _Members(member_values, member_irrelevant, [m.assessed for m in members])
     return _score(plan, values, irrelevant, None, context, HouseholdResult)
 
 

@@ -247,3 +247,74 @@ def test_household_scoring_refuses_a_citizen_set(citizen_spec, household_spec):
         score_household(spec=citizen_spec, answers={}, members=[])
     with pytest.raises(ValueError, match="household set"):
         score_member(spec=household_spec, profile=MemberProfile("farmer", 40), answers={})
+
+
+def not_assessed(age, **answers):
+    """A member the citizen set does not assess (e.g. 81, outside every target group)."""
+    return MemberContext(answers=answers, age=age, assessed=False)
+
+
+HOUSEHOLD_ANSWERS = {
+    "h_children_activities": "yes",
+    "h_conditions": ["bookshelf", "study_corner", "internet"],
+    "h_income_improved": "yes",
+    "h_cultured_family": "village",
+}
+
+
+def test_a_member_not_assessed_is_left_out_of_items_on_citizen_results(household_spec):
+    members = [
+        adult(42, "farmer", recognised=True, total=86.67),
+        adult(40, "worker", recognised=False, total=70, course="no"),
+        not_assessed(45, literate="yes", applies="no", course="no"),
+        child(12, in_school="yes", results="good"),
+    ]
+    result = score_household(spec=household_spec, answers=HOUSEHOLD_ANSWERS, members=members)
+
+    # H2.2 (share of 19–60 recognised) reads the citizen result: the 45-year-old the
+    # citizen set does not assess is left out, so one of two adults counts, not
+    # "missing". H2.1 and H2.3 read answers and still count the member.
+    assert points(result) == {
+        "H1.1": 10,
+        "H1.2": 10,
+        "H1.3": 10,
+        "H2.1": 10,
+        "H2.2": 5,
+        "H2.3": 10,
+        "H3.1": 9,
+        "H3.2": 5,
+        "H4.1": 10,
+        "H4.2": 5,
+    }
+    assert (result.raw_total, result.complete, result.recognised) == (84, True, True)
+
+
+def test_items_on_citizen_results_with_only_unassessed_members_do_not_apply(household_spec):
+    members = [
+        not_assessed(45, literate="yes", applies="yes", course="no"),
+        child(12, in_school="yes", results="good"),
+    ]
+    result = score_household(spec=household_spec, answers=HOUSEHOLD_ANSWERS, members=members)
+
+    assert result.indicator("H2.2").status == NOT_APPLICABLE
+    assert result.complete is True
+
+
+def test_an_undetermined_result_of_an_assessed_member_is_still_missing(household_spec):
+    members = [
+        not_assessed(45, literate="yes", applies="yes", course="no"),
+        adult(30, "farmer", recognised=None, total=None),
+    ]
+    result = score_household(spec=household_spec, answers=HOUSEHOLD_ANSWERS, members=members)
+
+    h22 = result.indicator("H2.2")
+    assert h22.status == MISSING
+    assert (
+        h22.reasons[0].en
+        == "H2.2: Learning Citizen result (recognised) not determined for member no. 2"
+    )
+
+
+def test_a_member_without_a_citizen_result_is_not_assessed():
+    profile = MemberProfile(target_group="", age=81)
+    assert MemberContext.from_result(profile, {}, None).assessed is False
