@@ -31,6 +31,17 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def download_name(*, job: ExportJob) -> str:
+    """Name a job's file by kind, round and local time, e.g. ``chi-tiet-R2021-20261207-0030.xlsx``.
+
+    Summary and detail files of the same minute get different names, and the time is the
+    one people read on the page (Asia/Ho_Chi_Minh), not UTC.
+    """
+    kind = "chi-tiet" if ExportOptions.from_json(job.options).detail else "tong-hop"
+    made = timezone.localtime(job.created_at)
+    return f"{kind}-{job.round.code}-{made:%Y%m%d-%H%M%S}.{job.format}"
+
+
 def job_file(job: ExportJob) -> Path:
     return Path(settings.MEDIA_ROOT) / job.file_path
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import sees_everything, visible_units
 from exports.forms import ExportForm
-from exports.jobs import job_file
+from exports.jobs import download_name, job_file
 from exports.models import ExportJob
 from exports.options import ExportError, can_export_personal, round_communes
 from exports.queue import request_export
@@ -174,10 +174,9 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     path = job_file(job)
     if not path.is_file():
         raise Http404
-    name = f"{job.round.code}-{job.created_at:%Y%m%d-%H%M}.{job.format}"
     return FileResponse(
         path.open("rb"),
         as_attachment=True,
-        filename=name,
+        filename=download_name(job=job),
         content_type=CONTENT_TYPES[job.format],
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from accounts.roles import COMMITTEE, COMMUNE_STAFF, PROVINCE_STAFF
 from audit.models import Action, AuditEntry
+from exports.jobs import download_name
 from exports.models import ExportJob
 from tests.exports.helpers import read_sheets
 from tests.factories import NGA_QUAN
@@ -29,7 +33,8 @@ def test_province_staff_export_with_detail(client, signed_in, report_round):
     assert f'href="/exports/{job.pk}/download/"' in listing
     download = client.get(f"/exports/{job.pk}/download/")
     assert download.status_code == 200
-    assert "attachment" in download["Content-Disposition"]
+    made = timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M%S")
+    assert download["Content-Disposition"] == (f'attachment; filename="chi-tiet-r-bc-{made}.xlsx"')
     sheets = read_sheets(b"".join(download.streaming_content))
     assert {"Hộ", "Thành viên"} <= set(sheets)
     entries = AuditEntry.objects.filter(round_code="r-bc").order_by("id")
@@ -122,3 +127,17 @@ def test_list_page_refreshes_with_a_static_script(client, signed_in, report_roun
     assert 'src="/static/exports/exports.js"' in page
     assert 'data-pending="1"' in page and 'value="40"' in page
     assert "<script>" not in page
+
+
+def test_download_names_differ_by_kind_and_use_local_time(report_round, make_user):
+    user = make_user(PROVINCE_STAFF)
+    at = datetime.datetime(2026, 12, 6, 17, 30, 5, tzinfo=datetime.UTC)  # 00:30:05 in Hà Nội
+    summary, detail = (
+        ExportJob(user=user, round=report_round, format="xlsx", created_at=at, options=options)
+        for options in (
+            {"units": [], "level": "commune", "hierarchy": "round", "detail": False},
+            {"units": [], "level": "commune", "hierarchy": "round", "detail": True},
+        )
+    )
+    assert download_name(job=summary) == "tong-hop-r-bc-20261207-003005.xlsx"
+    assert download_name(job=detail) == "chi-tiet-r-bc-20261207-003005.xlsx"
