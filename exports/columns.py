@@ -118,6 +118,11 @@ def summary_columns() -> list[Column]:
     columns += [
         Column(_("Số hộ được đánh giá"), lambda r: r.figures.households_assessed, key="hh_n"),
         Column(
+            _("Số hộ đã xác định"),
+            lambda r: None if r.figures.household_rate is None else r.figures.household_rate.n,
+            key="hh_decided",
+        ),
+        Column(
             _("Số hộ đạt"),
             lambda r: None if r.figures.household_rate is None else r.figures.household_rate.count,
             key="hh_recognised",
@@ -132,8 +137,9 @@ def summary_columns() -> list[Column]:
     return columns
 
 
-def indicator_columns() -> list[Column]:
+def indicator_columns(*, household: bool = False) -> list[Column]:
     """Columns of an indicator sheet; rows are (SummaryRow, IndicatorFigure)."""
+    scored = _("Số hộ được chấm") if household else _("Số người được chấm")
 
     def ind(get: Callable[[IndicatorFigure], Any]) -> Callable:
         return lambda pair: None if pair[1] is None else get(pair[1])
@@ -143,7 +149,7 @@ def indicator_columns() -> list[Column]:
 
     return [
         *(Column(c.header, row(c.get), c.kind, c.width, key=c.key) for c in area_columns()),
-        Column(_("Số người được chấm"), ind(lambda i: i.scored), key="scored"),
+        Column(scored, ind(lambda i: i.scored), key="scored"),
         Column(_("Điểm trung bình"), ind(lambda i: i.mean), "num", key="mean"),
         Column(_("Điểm tối đa"), ind(lambda i: i.max_points), "num", key="max"),
         Column(

@@ -261,7 +261,7 @@ def _indicator(workbook: Workbook, export: RoundExport, code: str, *, household:
     labels = export.household_indicator_labels if household else export.indicator_labels
     prefix = _("Hộ") + " " if household else ""
     sheet_name = f"{prefix}{code}"
-    columns = indicator_columns()
+    columns = indicator_columns(household=household)
     rows = indicator_rows(export.rows, code, household=household)
     sheet = _sheet(workbook, sheet_name)
     _prepare_table(sheet, [c.width for c in columns], header_row=2)

@@ -80,6 +80,7 @@ def test_summary_sheet_equals_summarise_round(report_round, summary_export):
         at = col["Hộ đạt Gia đình học tập"]
         assert row[at] == households.value.rate
         assert row[col["Số hộ được đánh giá"]] == figures.households_assessed
+        assert row[col["Số hộ đã xác định"]] == figures.household_rate.n
         assert row[col["Số hộ đạt"]] == figures.household_rate.count
     assert formula_cells(summary_export) == []
 
@@ -117,7 +118,11 @@ def test_indicator_and_breakdown_sheets(report_round, summary_export):
     assert row[header.index("Điểm trung bình")] == cd01.mean
     assert row[header.index("Không áp dụng")] == cd01.not_applicable
     assert row[header.index("Thiếu dữ liệu")] == cd01.missing
-    assert "Hộ GD01" in sheets
+    household = sheets["Hộ GD01"]
+    assert "Số hộ được chấm" in household[1] and "Số người được chấm" not in household[1]
+    gd01 = next(i for i in nga.household_indicators if i.code == "GD01")
+    row = next(r for r in household[2:] if r[2] == "Xã Nga Quán")
+    assert row[household[1].index("Số hộ được chấm")] == gd01.scored
     groups = sheets["Theo nhóm"]
     header = groups[0]
     total_by_sex = [r for r in groups[1:] if r[0] == "Giới tính" and r[1] == "Tổng cộng"]
