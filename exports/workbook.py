@@ -1,9 +1,9 @@
 """Write a round workbook from a ``RoundExport``: a library function over plain data.
 
 openpyxl in write-only mode streams every sheet to disk as it is written, so a detail
-sheet of a million members costs the same memory as one of a hundred. Every text cell
-goes through ``exports.cells.safe_text``; rates are shares with a ``0.0%`` number format
-(numbers, not text), frozen header rows, autofilters, widths and A4 landscape print
+sheet of a million members costs the same memory as one of a hundred. Formula-like text
+is written as quote-prefixed text cells (``exports.cells``); rates are shares with a
+``0.0%`` number format (numbers, not text), frozen header rows, autofilters, widths and A4 landscape print
 setup with the header row repeated on every page.
 """
 
@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exports.cells import safe_text, safe_value
+from exports.cells import looks_like_formula
 from exports.columns import (
     Column,
     breakdown_columns,
@@ -109,8 +109,26 @@ def _sheet(workbook: Workbook, title: str) -> Worksheet:
     return sheet
 
 
+def _text_cell(sheet: Worksheet, value: str) -> WriteOnlyCell:
+    """A text cell with the quote-prefix flag: shown as typed, never a formula."""
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl would write "=..." as a formula
+    cell.quotePrefix = True
+    return cell
+
+
+def _guarded(sheet: Worksheet, value: Any) -> Any:
+    """A value for a row: formula-like text as a quote-prefixed text cell."""
+    if value.__class__ is str and looks_like_formula(value):
+        return _text_cell(sheet, value)
+    return value
+
+
 def _cell(sheet: Worksheet, value: Any, *, kind: str = "", font=None, fill=None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=safe_value(value))
+    if value.__class__ is str and looks_like_formula(value):
+        cell = _text_cell(sheet, value)
+    else:
+        cell = WriteOnlyCell(sheet, value=value)
     if kind and kind != "text":
         cell.number_format = FORMATS[kind]
     if font is not None:
@@ -315,7 +333,7 @@ def write_detail(
             _prepare_table(sheet, widths)
             sheet.append(_header(sheet, table.headers))
             written = 0
-        sheet.append([safe_text(v) if v.__class__ is str else v for v in row])
+        sheet.append([_guarded(sheet, v) if v.__class__ is str else v for v in row])
         written += 1
         if progress and total % 20000 == 0:
             progress(total)
@@ -330,4 +348,4 @@ def write_detail(
     return names
 
 
-__all__ = ["EXCEL_MAX_ROWS", "safe_text", "sheet_title", "write_detail", "write_workbook"]
+__all__ = ["EXCEL_MAX_ROWS", "sheet_title", "write_detail", "write_workbook"]

@@ -6,6 +6,7 @@ import csv
 import io
 
 import pytest
+from openpyxl import load_workbook
 
 from exports.cells import safe_text
 from exports.options import ExportOptions
@@ -51,7 +52,7 @@ def hostile_round(report_round):
     return report_round, scored
 
 
-def test_workbook_cells_are_inert_text(hostile_round, tmp_path):
+def test_workbook_cells_are_inert_text_shown_as_typed(hostile_round, tmp_path):
     round_, _members = hostile_round
     path = tmp_path / "hostile.xlsx"
     export_round(round_=round_, options=ExportOptions(detail=True), user=None, target=path)
@@ -59,15 +60,26 @@ def test_workbook_cells_are_inert_text(hostile_round, tmp_path):
     sheets = read_sheets(path)
     texts = {v for rows in sheets.values() for row in rows for v in row if isinstance(v, str)}
     for value in HOSTILE:
-        # XML readers turn a raw carriage return into a line feed; the guard is still there.
+        # XML readers turn a raw carriage return into a line feed.
         value = value.replace("\r", "\n")
-        assert "'" + value in texts
-        assert value not in texts
-    assert "'=cmd|' /C calc'!A0" in texts
+        assert value in texts
+        assert "'" + value not in texts
     summary_names = [r[2] for r in sheets["Tổng hợp"][1:]]
-    assert "'=cmd|' /C calc'!A0" in summary_names
+    assert "=cmd|' /C calc'!A0" in summary_names
     households = sheets["Hộ"]
-    assert "'" + HOSTILE[0] in [r[households[0].index("Chủ hộ")] for r in households[1:]]
+    assert HOSTILE[0] in [r[households[0].index("Chủ hộ")] for r in households[1:]]
+    # Each such cell is text with the quote-prefix flag (what an apostrophe typed first sets).
+    workbook = load_workbook(path)
+    flagged = [
+        (cell.value, cell.data_type, cell.quotePrefix)
+        for sheet in workbook
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@"))
+    ]
+    assert flagged and all(kind == "s" and prefix for _v, kind, prefix in flagged)
+    plain = workbook["Tổng hợp"].cell(row=1, column=1)
+    assert (plain.data_type, plain.quotePrefix) == ("s", False)
 
 
 def test_csv_cells_are_inert_text(hostile_round, tmp_path):
