@@ -3,8 +3,8 @@
 openpyxl in write-only mode streams every sheet to disk as it is written, so a detail
 sheet of a million members costs the same memory as one of a hundred. Formula-like text
 is written as quote-prefixed text cells (``exports.cells``); rates are shares with a
-``0.0%`` number format (numbers, not text), frozen header rows, autofilters, widths and A4 landscape print
-setup with the header row repeated on every page.
+``0.0%`` number format (numbers, not text), frozen header rows, autofilters, widths and
+A4 landscape print setup with the header row repeated on every page.
 """
 
 from __future__ import annotations
