@@ -167,3 +167,31 @@ def test_page_workbook_and_command_show_the_same_rounded_digits(
         if _shown_by_excel(v, f) != _shown_by_excel(v, f, rounding=ROUND_DOWN)
     ]
     assert len(cut) >= 5
+
+
+def test_indicator_matrix_rounds_whole_percents_half_up(client, signed_in, report_round):
+    """The matrix shows each share of members at the minimum as a whole percent, rounded."""
+    signed_in(PROVINCE_STAFF)
+    response = client.get("/reports/r-bc/indicators/")
+    summary = response.context["summary"]
+    html = response.content.decode()
+    matrix = re.search(r'<table data-testid="indicator-matrix".*?</table>', html, re.S).group(0)
+    rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">(.*?)</th>(.*?)</tr>", matrix, re.S)
+    shown = {
+        re.sub(r"<[^>]+>|một phần", "", name).strip(): re.findall(
+            r'<td class="num[^"]*"(?: data-indicator="[^"]+")?>([^<]*)<br>', body
+        )
+        for name, body in rows
+    }
+    cut_differs = 0
+    for figures in (*summary.areas, summary.total):
+        expected = []
+        for i in figures.indicators:
+            if i.at_min:
+                whole = Decimal(f"{i.at_min.rate:.15g}") * 100
+                expected.append(f"{whole.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%")
+                cut_differs += whole.quantize(Decimal(1), rounding=ROUND_DOWN) != whole.quantize(
+                    Decimal(1), rounding=ROUND_HALF_UP
+                )
+        assert shown[figures.area.name] == expected, figures.area.name
+    assert cut_differs >= 3
