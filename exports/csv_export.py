@@ -15,12 +15,14 @@ from typing import IO
 from exports.cells import safe_value
 from exports.columns import summary_columns
 from exports.content import RoundExport
+from scoring.formatting import round_percent
 
 BOM = "\ufeff"
 
 
 def _percent(value: float | None) -> float | None:
-    return None if value is None else round(value * 100, 1)
+    """A share as a percentage rounded half up to one decimal, as the workbook shows it."""
+    return None if value is None else float(round_percent(value=value, digits=1))
 
 
 def write_csv(

@@ -1,10 +1,15 @@
-"""Number formats of the report pages (Vietnamese: decimal comma, grouped thousands)."""
+"""Number formats of the report pages (Vietnamese: decimal comma, grouped thousands).
+
+Every figure is rounded half up by ``scoring.formatting`` (the rounding of the workbook
+and of ``round_summary``); Django's own number formatting cuts digits off instead.
+"""
 
 from __future__ import annotations
 
 from django import template
-from django.utils import numberformat
-from django.utils.formats import get_format, number_format
+from django.utils.translation import get_language
+
+from scoring.formatting import format_number, format_percent, format_points
 
 register = template.Library()
 
@@ -19,14 +24,7 @@ def num(value, decimals: int = 0) -> str:
     and ``decimals`` decimals; "—" when absent."""
     if _blank(value):
         return "—"
-    return numberformat.format(
-        value,
-        get_format("DECIMAL_SEPARATOR"),
-        decimal_pos=int(decimals),
-        grouping=3,
-        thousand_sep=get_format("THOUSAND_SEPARATOR"),
-        force_grouping=True,
-    )
+    return format_number(value=value, digits=int(decimals), language=get_language())
 
 
 @register.filter
@@ -34,7 +32,7 @@ def pct(value, decimals: int = 1) -> str:
     """A share (0–1) as a percentage: 0.7464 → "74,6%"."""
     if _blank(value):
         return "—"
-    return f"{number_format(value * 100, decimal_pos=int(decimals), use_l10n=True)}%"
+    return format_percent(value=value, digits=int(decimals), language=get_language())
 
 
 @register.filter
@@ -42,8 +40,7 @@ def points(value, decimals: int = 1) -> str:
     """Percentage points (a difference of two shares): 0.052 → "+5,2"."""
     if _blank(value):
         return "—"
-    sign = "+" if value > 0 else ""
-    return f"{sign}{number_format(value * 100, decimal_pos=int(decimals), use_l10n=True)}"
+    return format_points(value=value, digits=int(decimals), language=get_language())
 
 
 @register.filter
@@ -51,9 +48,10 @@ def interval(proportion) -> str:
     """The 95% interval of a Proportion: "73,3–76,0%"."""
     if proportion is None or proportion.low is None:
         return "—"
-    low = number_format(proportion.low * 100, decimal_pos=1, use_l10n=True)
-    high = number_format(proportion.high * 100, decimal_pos=1, use_l10n=True)
-    return f"{low}–{high}%"
+    language = get_language()
+    low = format_percent(value=proportion.low, digits=1, language=language)
+    high = format_percent(value=proportion.high, digits=1, language=language)
+    return f"{low.removesuffix('%')}–{high}"
 
 
 @register.filter
@@ -70,4 +68,4 @@ def pvalue(value) -> str:
         return "—"
     if value < 0.001:
         return "< 0,001"
-    return number_format(value, decimal_pos=3, use_l10n=True)
+    return format_number(value=value, digits=3, language=get_language())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from scoring.formatting import round_percent
 from scoring.stats import Proportion
 from scoring.summary import AreaFigures, RoundSummary
 
@@ -24,7 +25,8 @@ MEASURE_TARGETS = {
 
 
 def percent(value: float | None) -> float | None:
-    return None if value is None else round(value * 100, 2)
+    """A share as the percentage a chart draws and its tooltip shows, rounded half up."""
+    return None if value is None else float(round_percent(value=value, digits=2))
 
 
 def read_measure(*, figures: AreaFigures, measure: str) -> Proportion | None:

@@ -5,26 +5,28 @@ from django.core.management.base import BaseCommand, CommandError
 from scoring.aggregation import summarise_round
 from scoring.areas import HIERARCHIES, LEVELS
 from scoring.definitions import COUNTED_STATUSES
+from scoring.formatting import format_number, format_percent
 from scoring.selectors import RunNotFound, criteria_version, run_of_round, run_under_version
 from scoring.summary import BREAKDOWNS, AggregationError
 from survey.models import ResponseStatus, Round
 
+# (key, header, kind): "int" grouped counts, "pct" shares as percent, "num" means
 TABLE_COLUMNS = [
-    ("area", "Area", "{}"),
-    ("planned", "Planned", "{:,}"),
-    ("households", "Households", "{:,}"),
-    ("coverage", "Coverage", "{:.1%}"),
-    ("members", "Members", "{:,}"),
-    ("undetermined", "Undet.", "{:,}"),
-    ("recognised", "Recog.", "{:,}"),
-    ("rate", "Rate", "{:.1%}"),
-    ("ci_low", "CI low", "{:.1%}"),
-    ("ci_high", "CI high", "{:.1%}"),
-    ("mean_total", "Mean", "{:.2f}"),
-    ("adults_rate", "Adults", "{:.1%}"),
-    ("cadres_rate", "Cadres", "{:.1%}"),
-    ("digital_rate", "Digital", "{:.1%}"),
-    ("household_rate", "HH rate", "{:.1%}"),
+    ("area", "Area", "text"),
+    ("planned", "Planned", "int"),
+    ("households", "Households", "int"),
+    ("coverage", "Coverage", "pct"),
+    ("members", "Members", "int"),
+    ("undetermined", "Undet.", "int"),
+    ("recognised", "Recog.", "int"),
+    ("rate", "Rate", "pct"),
+    ("ci_low", "CI low", "pct"),
+    ("ci_high", "CI high", "pct"),
+    ("mean_total", "Mean", "num"),
+    ("adults_rate", "Adults", "pct"),
+    ("cadres_rate", "Cadres", "pct"),
+    ("digital_rate", "Digital", "pct"),
+    ("household_rate", "HH rate", "pct"),
 ]
 
 
@@ -43,10 +45,17 @@ def _records(frame) -> list[dict]:
     ]
 
 
-def _cell(value, pattern: str) -> str:
+def _cell(value, kind: str) -> str:
+    """A table cell, rounded half up as the pages and the workbook show it (English digits)."""
     if value is None or value != value:  # None or NaN
         return "—"
-    return pattern.format(value)
+    if kind == "pct":
+        return format_percent(value=value, digits=1, language="en")
+    if kind == "num":
+        return format_number(value=value, digits=2, language="en", grouped=False)
+    if kind == "int":
+        return format_number(value=value, digits=0, language="en")
+    return str(value)
 
 
 class Command(BaseCommand):
@@ -121,7 +130,7 @@ class Command(BaseCommand):
             return
         rows = [[label for _, label, _ in TABLE_COLUMNS]]
         for record in frame.to_dict("records"):
-            rows.append([_cell(record[key], pattern) for key, _, pattern in TABLE_COLUMNS])
+            rows.append([_cell(record[key], kind) for key, _, kind in TABLE_COLUMNS])
         widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS))]
         run_text = f"{summary.run.criteria_set}" if summary.run else "no scores"
         self.stdout.write(
