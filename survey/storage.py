@@ -33,6 +33,7 @@ class DraftStorage(BaseStorage):
             self.init_data()
         self.submitted = False
         self.kept = False  # a refused submit: the draft stays as it was
+        self.read_only = False  # a request that must write nothing (the done URL's GET)
 
     def reset(self):
         # formtools resets the storage after done(), whatever done() returned; a refused
@@ -42,7 +43,7 @@ class DraftStorage(BaseStorage):
 
     def update_response(self, response):
         super().update_response(response)
-        if not self.submitted:
+        if not (self.submitted or self.read_only):
             step_data = self.data.get(self.step_data_key, {})
             household = (step_data.get("household") or {}).get("household-head_name") or [""]
             save_draft_state(

@@ -2,7 +2,8 @@
 
 The wizard stays thin: the steps come from ``survey.steps.plan_steps``, each
 step's condition is a pure predicate, forms validate, and ``done()`` hands the
-collected data to one service, ``flows.responses.record_response``.
+collected data to one service, ``flows.responses.record_response``. The last step's
+POST submits; the done URL's GET writes nothing (a reload or a link prefetch may send it).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from formtools.wizard.views import NamedUrlWizardView
+from formtools.wizard.views import NamedUrlWizardView, WizardView
 
 from criteria.selectors import spec_of
 from flows.preview import preview_response
@@ -193,6 +194,20 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
         return super().get_form_initial(step)
 
     # Requests --------------------------------------------------------------------------
+
+    def get(self, *args, **kwargs):
+        if kwargs.get("step") == self.done_step_name:
+            # Nothing is submitted here: a submitted draft was sent to its response by
+            # dispatch(); any other goes back to the step it is on (the review once walked),
+            # and its state is not saved.
+            self.storage.read_only = True
+            return redirect(self.get_step_url(self.steps.current))
+        return super().get(*args, **kwargs)
+
+    def render_done(self, form, **kwargs):
+        # Submit within the last step's POST: NamedUrlWizardView would redirect it to the
+        # done URL and submit on that GET.
+        return WizardView.render_done(self, form, **kwargs)
 
     def post(self, *args, **kwargs):
         goto = self.request.POST.get("wizard_goto_step")

@@ -66,17 +66,18 @@ def test_a_submit_failing_while_scoring_leaves_no_household_and_keeps_the_draft(
     client = Client(raise_request_exception=False)
     client.force_login(make_user(SURVEYOR, username="dieutra"))
     base = start(client, round_)
-    done = walk(client, base, FOUR_MEMBERS)
+    walk(client, base, FOUR_MEMBERS, until="review")
+    submit = {"wizard-current_step": "review"}
     before = counts()
     monkeypatch.setattr("flows.responses.record_response_scores", fail)
-    response = client.get(done.url)
+    response = client.post(f"{base}/review/", submit)
     assert response.status_code == 500
     assert "Mã yêu cầu" in response.content.decode() or response["X-Request-ID"]
     assert "Traceback" not in response.content.decode()
     assert counts() == before
     assert Draft.objects.count() == 1  # nothing lost: the surveyor can submit again
     monkeypatch.undo()
-    retried = client.get(done.url)
+    retried = client.post(f"{base}/review/", submit)
     assert retried.status_code == 302
     after = counts()
     assert (after["households"], after["responses"], after["members"]) == (

@@ -609,8 +609,7 @@ def test_a_revisit_through_the_pages(client_2025, round_2025, surveyed_2021):
     for code, value in HOUSEHOLD_ANSWERS.items():
         data[f"household_questions-{code}"] = value if isinstance(value, list) else [value]
     assert client_2025.post(f"{base}/household_questions/", data).status_code == 302
-    done = client_2025.post(f"{base}/review/", {"wizard-current_step": "review"})
-    final = client_2025.get(done.url)
+    final = client_2025.post(f"{base}/review/", {"wizard-current_step": "review"})
 
     saved = HouseholdResponse.objects.get(round=round_2025)
     assert final.url == f"/survey/responses/{saved.pk}/"
@@ -777,8 +776,7 @@ def test_submitting_a_revisit_after_someone_else_opens_their_response(
     first = record_response(draft_id=theirs.pk, user=other, submission=revisit_submission(theirs))
     before = counts()
 
-    done = client_2025.post(f"{base}/review/", {"wizard-current_step": "review"})
-    refused = client_2025.get(done.url, follow=True)
+    refused = client_2025.post(f"{base}/review/", {"wizard-current_step": "review"}, follow=True)
 
     assert refused.redirect_chain == [(f"/survey/responses/{first.pk}/", 302)]
     code = surveyed_2021.household.code

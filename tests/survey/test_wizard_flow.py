@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import SURVEYOR
 from survey.models import Draft, HouseholdResponse
@@ -12,6 +14,9 @@ from tests.survey.conftest import (
     household_post,
     members_post,
     questions_post,
+    start,
+    walk,
+    walk_posts,
 )
 
 C1 = {"info_sources", "learning_plan", "community_sessions_12m", "community_venues"}
@@ -74,10 +79,68 @@ def test_a_household_goes_through_every_step(surveyor_client, round_):
     assert response.url == f"{base}/review/"
     review = surveyor_client.get(f"{base}/review/").content.decode()
     assert "Bước 8/8" in review
-    done = surveyor_client.post(f"{base}/review/", {"wizard-current_step": "review"})
-    assert done.url == f"{base}/done/"
-    final = surveyor_client.get(done.url)
+    assert HouseholdResponse.objects.count() == 0
+    final = surveyor_client.post(f"{base}/review/", {"wizard-current_step": "review"})
     saved = HouseholdResponse.objects.get()
     assert final.url == f"/survey/responses/{saved.pk}/"
     assert saved.members.count() == 4
     assert not Draft.objects.exists()
+
+
+WRITES = {"INSERT", "UPDATE", "DELETE", "REPLACE"}
+
+
+def writes(queries: CaptureQueriesContext) -> list[str]:
+    """Return the statements that wrote, but the session's (every request extends it)."""
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].split()[0] in WRITES and '"django_session"' not in q["sql"]
+    ]
+
+
+def test_the_last_steps_post_submits_once_and_the_done_url_writes_nothing(surveyor_client, round_):
+    base = start(surveyor_client, round_)
+    walk(surveyor_client, base, FOUR_MEMBERS, until="review")
+    last, submit = walk_posts(FOUR_MEMBERS)[-1]
+    assert last == "review"
+    draft = Draft.objects.values("data", "current_step", "label").get()
+
+    # Before the submit (a prefetch, a typed URL): back to the last step, nothing written.
+    with CaptureQueriesContext(connection) as early:
+        too_early = surveyor_client.get(f"{base}/done/")
+    assert (too_early.status_code, too_early.url) == (302, f"{base}/review/")
+    assert writes(early) == []
+    assert HouseholdResponse.objects.count() == 0
+    assert Draft.objects.values("data", "current_step", "label").get() == draft
+
+    # The last step's POST creates the response and leads to it.
+    submitted = surveyor_client.post(f"{base}/{last}/", submit)
+    saved = HouseholdResponse.objects.get()
+    assert (submitted.status_code, submitted.url) == (302, f"/survey/responses/{saved.pk}/")
+    assert saved.members.count() == 4
+    assert not Draft.objects.exists()
+
+    # After it: a reload of the done URL shows the response and creates nothing more.
+    reloaded = surveyor_client.get(f"{base}/done/")
+    assert (reloaded.status_code, reloaded.url) == (302, f"/survey/responses/{saved.pk}/")
+    assert HouseholdResponse.objects.count() == 1
+
+    # The final POST again (a reload of the POST, a double tap): the same response.
+    replayed = surveyor_client.post(f"{base}/{last}/", submit)
+    assert (replayed.status_code, replayed.url) == (302, f"/survey/responses/{saved.pk}/")
+    assert HouseholdResponse.objects.count() == 1
+    assert saved.members.count() == 4
+
+
+def test_the_done_url_of_a_half_walked_draft_leads_to_its_step(surveyor_client, round_):
+    base = start(surveyor_client, round_)
+    walk(surveyor_client, base, FOUR_MEMBERS, until="c1")
+
+    with CaptureQueriesContext(connection) as queries:
+        shown = surveyor_client.get(f"{base}/done/")
+
+    assert (shown.status_code, shown.url) == (302, f"{base}/c1/")
+    assert writes(queries) == []
+    assert HouseholdResponse.objects.count() == 0
+    assert Draft.objects.get().current_step == "c1"
