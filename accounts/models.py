@@ -31,3 +31,19 @@ class ScopeAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.unit}"
+
+
+class Preference(models.Model):
+    """What a signed-in user chose for themselves, kept across sessions and devices."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(_("ngôn ngữ"), max_length=8, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("lựa chọn của người dùng")
+        verbose_name_plural = _("lựa chọn của người dùng")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.language}"

@@ -6,8 +6,15 @@ from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.i18n import set_language
 
 from accounts.forms import LoginForm
+from accounts.languages import (
+    preferred_language,
+    remember_language,
+    set_language_cookie,
+    supported_language,
+)
 from accounts.models import ScopeAssignment
 from accounts.selectors import roles_of, sees_everything, visible_units
 from units.models import UnitLevel
@@ -42,10 +49,30 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     authentication_form = LoginForm
 
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        # The account's language wins over the device's cookie from now on, even signed out.
+        language = preferred_language(user=form.get_user())
+        if language:
+            set_language_cookie(response=response, language=language)
+        return response
+
     def form_invalid(self, form) -> HttpResponse:
         response = super().form_invalid(form)
         response.status_code = 400
         return response
+
+
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language; a signed-in user's choice is also kept on the account.
+
+    Only the POST writes (a GET just redirects, as Django's view does).
+    """
+    response = set_language(request)
+    language = supported_language(code=request.POST.get("language"))
+    if request.method == "POST" and language and request.user.is_authenticated:
+        remember_language(user=request.user, language=language)
+    return response
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

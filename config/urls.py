@@ -28,7 +28,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.choose_language, name="set_language"),
     path("units/", include("accounts.unit_urls")),
     path("criteria/", include("criteria.urls")),
     path("survey/", include("flows.web.urls")),

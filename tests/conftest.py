@@ -113,7 +113,13 @@ def make_user(units) -> Callable[..., User]:
 
 
 @pytest.fixture
-def page(live_server, transactional_db, monkeypatch) -> Iterator:
+def browser_locale() -> str:
+    """The phone's language (its Accept-Language); a test module may override this fixture."""
+    return "vi-VN"
+
+
+@pytest.fixture
+def page(live_server, transactional_db, monkeypatch, browser_locale) -> Iterator:
     """A Playwright page in Debian's headless chromium on a phone-sized viewport."""
     executable = shutil.which("chromium")
     if not executable:
@@ -129,8 +135,9 @@ def page(live_server, transactional_db, monkeypatch) -> Iterator:
         browser = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_ARGS
         )
-        # A Vietnamese phone: Accept-Language vi-VN, as the surveyors' phones send.
-        context = browser.new_context(viewport=PHONE_VIEWPORT, locale="vi-VN")
+        # A Vietnamese phone by default, as the surveyors' phones are; the site answers in
+        # Vietnamese whatever the phone's language, until the user picks English.
+        context = browser.new_context(viewport=PHONE_VIEWPORT, locale=browser_locale)
         context.set_default_timeout(15_000)
         try:
             yield context.new_page()

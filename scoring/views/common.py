@@ -11,6 +11,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.selectors import sees_everything, visible_units
 from audit.models import Action
@@ -131,13 +132,14 @@ def query_with(request: HttpRequest, **changes) -> str:
 # Included responses ------------------------------------------------------------------------
 
 # Which responses the figures include: a choice on every page, stated on every page.
+# The texts are translated when shown; gettext_noop marks them for makemessages.
 INCLUDED = {
-    "approved": ((ResponseStatus.APPROVED.value,), "chỉ các hộ đã được phê duyệt"),
-    "all": (COUNTED_STATUSES, "các hộ đã gửi, đã kiểm tra và đã phê duyệt"),
+    "approved": ((ResponseStatus.APPROVED.value,), gettext_noop("chỉ các hộ đã được phê duyệt")),
+    "all": (COUNTED_STATUSES, gettext_noop("các hộ đã gửi, đã kiểm tra và đã phê duyệt")),
 }
 INCLUDED_CHOICES = (
-    ("approved", "Chỉ số liệu đã phê duyệt"),
-    ("all", "Đã gửi, đã kiểm tra và đã phê duyệt"),
+    ("approved", gettext_noop("Chỉ số liệu đã phê duyệt")),
+    ("all", gettext_noop("Đã gửi, đã kiểm tra và đã phê duyệt")),
 )
 STAFF_PERMISSIONS = ("accounts.review_survey_data", "accounts.approve_survey_data")
 
