@@ -42,15 +42,21 @@ def ensure_venv(*, extras: str) -> None:
 
 
 def ensure_chromium() -> None:
-    """Install Debian's chromium for the browser tests when it is missing and we may."""
-    if shutil.which("chromium"):
+    """Install Debian's chromium (browser tests) and gettext (the translation check) when
+    missing and we may."""
+    missing = [
+        package
+        for package, command in (("chromium", "chromium"), ("gettext", "xgettext"))
+        if not shutil.which(command)
+    ]
+    if not missing:
         return
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         _run("apt-get", "update", "-qq", env=env)
-        _run("apt-get", "install", "-y", "-qq", "chromium", env=env)
+        _run("apt-get", "install", "-y", "-qq", *missing, env=env)
     else:
-        print("chromium not found: browser tests will be skipped (install Debian's 'chromium').")
+        print(f"not found: {', '.join(missing)}; the tests that need them will be skipped.")
 
 
 def django_env() -> dict[str, str]:
