@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import get_visible_unit_or_404, sees_everything, visible_units
+from config.widgets import parse_day_first
 from units.models import UnitChange
 from units.selectors import children_of, successors_of, tree_on
 
@@ -16,9 +17,9 @@ def _day_from(request: HttpRequest, default: date) -> tuple[date, str | None]:
     if not raw:
         return default, None
     try:
-        return date.fromisoformat(raw), None
+        return parse_day_first(raw), None
     except ValueError:
-        message = _("Ngày “%(value)s” không hợp lệ; hãy nhập theo dạng YYYY-MM-DD.")
+        message = _("Ngày “%(value)s” không hợp lệ; hãy nhập theo dạng dd/mm/yyyy.")
         return default, message % {"value": raw[:20]}
 
 

@@ -2,17 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import Action
+from config.widgets import DayFirstDateInput
 
 
 class AuditSearchForm(forms.Form):
     user = forms.CharField(label=_("Người dùng"), max_length=150, required=False)
     unit = forms.CharField(label=_("Đơn vị (mã)"), max_length=40, required=False)
-    since = forms.DateField(
-        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    since = forms.DateField(label=_("Từ ngày"), required=False, widget=DayFirstDateInput())
+    until = forms.DateField(label=_("Đến ngày"), required=False, widget=DayFirstDateInput())
     action = forms.ChoiceField(
         label=_("Hành động"), choices=[("", _("Tất cả")), *Action.choices], required=False
     )

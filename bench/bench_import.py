@@ -74,7 +74,7 @@ from survey.imports.layout import (  # noqa: E402
     member_columns,
 )
 from survey.models import MemberResponse, Round  # noqa: E402
-from survey.services import create_round  # noqa: E402
+from survey.rounds import create_round  # noqa: E402
 
 # A 100,000-member workbook is about 14 MB (over the 10 MB of web uploads): the bench
 # imports it as ``manage.py import_responses --max-mb 20`` does.

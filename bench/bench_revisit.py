@@ -57,7 +57,7 @@ from criteria.selectors import find_version  # noqa: E402
 from demo.services import generate_round  # noqa: E402
 from survey.models import Draft, Round  # noqa: E402
 from survey.revisit import revisit_candidates  # noqa: E402
-from survey.services import create_round  # noqa: E402
+from survey.rounds import create_round  # noqa: E402
 from units.text import plain_key  # noqa: E402
 
 NAM_CUONG_2025 = "04273@2025-07-01"

@@ -89,7 +89,7 @@ def generate_round(
     The new round (default) uses CDHT v1 and GDHT v1 on the 36 pilot-era communes,
     surveyed from June to November 2021.
     """
-    from survey.services import create_round
+    from survey.rounds import create_round
 
     started = time.perf_counter()
     timings = {"draw": 0.0, "score": 0.0, "write": 0.0, "aggregate": 0.0}

@@ -16,6 +16,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from config.widgets import DayFirstDateInput
 from criteria.expressions import holds
 from criteria.spec import ChoiceList, CriteriaSpec, Question
 from survey.reference import EDUCATION_LEVELS, ETHNIC_GROUPS, RELATIONSHIPS, SEXES
@@ -80,9 +81,7 @@ def _text(question: Question, choices: ChoiceList | None, language: str) -> form
 def _date(question: Question, choices: ChoiceList | None, language: str) -> forms.Field:
     return forms.DateField(
         required=False,
-        widget=forms.DateInput(
-            attrs={"type": "date", "min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat()}
-        ),
+        widget=DayFirstDateInput(),
         validators=[
             MinValueValidator(EARLIEST_DATE, message=DATE_RANGE_MESSAGE),
             MaxValueValidator(LATEST_DATE, message=DATE_RANGE_MESSAGE),
@@ -147,9 +146,7 @@ class HouseholdForm(forms.Form):
     village = forms.CharField(label=_("Thôn, bản, tổ dân phố"), max_length=120)
     address = forms.CharField(label=_("Địa chỉ"), max_length=250, required=False)
     head_name = forms.CharField(label=_("Họ và tên chủ hộ"), max_length=120)
-    survey_date = forms.DateField(
-        label=_("Ngày khảo sát"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    survey_date = forms.DateField(label=_("Ngày khảo sát"), widget=DayFirstDateInput())
 
     def __init__(self, *args, units: Sequence[tuple[str, str]], period: tuple[date, date], **kw):
         super().__init__(*args, **kw)

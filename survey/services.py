@@ -30,7 +30,6 @@ from survey.models import (
     ResponseChange,
     ResponseStatus,
     Round,
-    RoundUnit,
 )
 from survey.review import AFTER_CORRECTION, ensure_unlocked, record_transition
 from survey.selectors import entry_units
@@ -367,54 +366,3 @@ def _apply_correction(*, draft: Draft, user: User, submission: Submission) -> Ho
         response.save(update_fields=["status"])
         record_transition(response=response, user=user, source=source, target=after)
     return response
-
-
-@transaction.atomic
-def create_round(
-    *,
-    code: str,
-    name: str,
-    citizen_set,
-    household_set=None,
-    starts_on: date,
-    ends_on: date,
-    planned: Mapping[str, int],
-    status: str = Round.Status.PLANNED,
-) -> Round:
-    """Create a round on published criteria versions and communes valid when it starts."""
-    from units.models import AdminUnit, UnitLevel
-    from units.selectors import valid_on_q
-
-    for criteria_set in (citizen_set, household_set):
-        if criteria_set is not None and criteria_set.status != "published":
-            raise SurveyError(_("Đợt khảo sát chỉ dùng bộ tiêu chí đã ban hành."))
-    units = AdminUnit.objects.filter(
-        valid_on_q(starts_on), key__in=planned, level=UnitLevel.COMMUNE
-    )
-    missing = sorted(set(planned) - set(units.values_list("key", flat=True)))
-    if missing:
-        raise SurveyError(
-            _("Các đơn vị sau không phải xã/phường có hiệu lực ngày bắt đầu: %(keys)s")
-            % {"keys": ", ".join(missing)}
-        )
-    round_ = Round.objects.create(
-        code=code,
-        name=name,
-        citizen_set=citizen_set,
-        household_set=household_set,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        status=status,
-    )
-    RoundUnit.objects.bulk_create(
-        RoundUnit(round=round_, unit_id=key, planned_households=count)
-        for key, count in planned.items()
-    )
-    return round_
-
-
-def set_round_status(*, round_: Round, status: str) -> Round:
-    """Open or close a round; its criteria versions are fixed from the moment it opens."""
-    round_.status = status
-    round_.save(update_fields=["status"])
-    return round_

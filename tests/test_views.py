@@ -28,7 +28,7 @@ OWN_UNIT = {
     COMMITTEE: (YEN_BAI_PROVINCE, "Tỉnh Yên Bái"),
     ADMINISTRATOR: ("04273@2025-07-01", "Phường Nam Cường"),
 }
-BAD_DATE_MESSAGE = "Ngày “not-a-date” không hợp lệ; hãy nhập theo dạng YYYY-MM-DD."
+BAD_DATE_MESSAGE = "Ngày “not-a-date” không hợp lệ; hãy nhập theo dạng dd/mm/yyyy."
 PILOT_COMMUNE_DISTRICTS = ["132@2020-02-01", "138@2020-02-01"]
 
 

@@ -14,7 +14,7 @@ from criteria.services import save_spec
 from scoring.compute import MemberInput, score_response
 from scoring.engine import MemberProfile
 from survey.models import Draft, HouseholdResponse, Round
-from survey.services import create_round
+from survey.rounds import create_round
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 from tests.survey.conftest import (
     C1,

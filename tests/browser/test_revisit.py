@@ -11,7 +11,8 @@ from criteria.selectors import find_version
 from criteria.services import save_spec
 from flows.responses import record_response
 from survey.models import Draft, HouseholdResponse, Round
-from survey.services import create_round, start_draft
+from survey.rounds import create_round
+from survey.services import start_draft
 from tests.browser.test_household_wizard import answer, answer_step, fill_member, go_on, progress
 from tests.factories import NGA_QUAN
 from tests.survey.conftest import (

@@ -29,7 +29,7 @@ from scoring.models import HouseholdScore, MemberScore
 from survey.imports.layout import header_code
 from survey.imports.service import build_entry_template
 from survey.models import Household, HouseholdResponse, MemberResponse, ResponseChange, Round
-from survey.services import create_round
+from survey.rounds import create_round
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 
 CUONG_THINH = "04522@2020-02-01"

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from criteria.selectors import find_version
 from scoring.services import install_default_targets
 from survey.models import Round
-from survey.services import create_round
+from survey.rounds import create_round
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 
 YEN_NINH = "04252@2020-02-01"  # Phường Yên Ninh, thành phố Yên Bái

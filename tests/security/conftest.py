@@ -19,7 +19,7 @@ from criteria.services import create_draft_version
 from demo.services import generate_round
 from exports.models import ExportJob
 from survey.models import Draft, HouseholdResponse, MemberResponse, Round
-from survey.services import create_round
+from survey.rounds import create_round
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN, AdminUnitFactory
 from tests.scoring_agg.conftest import pilot_sets  # noqa: F401 - a fixture
 from units.models import UnitLevel

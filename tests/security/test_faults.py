@@ -185,7 +185,7 @@ from accounts.services import ensure_roles
 ensure_roles()
 from criteria.selectors import find_version
 from survey.models import Round
-from survey.services import create_round
+from survey.rounds import create_round
 create_round(code="r2021", name="Thí điểm 2021", citizen_set=find_version(code="CDHT", version=1),
              household_set=find_version(code="GDHT", version=1), starts_on=date(2021, 6, 1),
              ends_on=date(2021, 12, 31), planned={"04528@2020-02-01": 20},

@@ -13,7 +13,7 @@ from criteria.selectors import find_version
 from criteria.services import save_spec
 from criteria.yaml_io import read_yaml
 from survey.models import Round
-from survey.services import create_round
+from survey.rounds import create_round
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 
 CUONG_THINH = "04522@2020-02-01"

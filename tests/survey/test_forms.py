@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django import forms
 
+from config.widgets import DayFirstDateInput
 from criteria.spec import QUESTION_TYPES, Choice, ChoiceList, Label, Question
 from criteria.yaml_io import read_yaml
 from survey.forms import (
@@ -86,7 +87,12 @@ YES_NO = ChoiceList(
         ("select_one", forms.ChoiceField, forms.RadioSelect, {}),
         ("select_multiple", forms.MultipleChoiceField, forms.CheckboxSelectMultiple, {}),
         ("text", forms.CharField, forms.TextInput, {"maxlength": "500"}),
-        ("date", forms.DateField, forms.DateInput, {"min": "1900-01-01", "max": "2100-12-31"}),
+        (
+            "date",
+            forms.DateField,
+            DayFirstDateInput,
+            {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "size": 10},
+        ),
     ],
 )
 def test_the_field_of_each_question_type(qtype, field_class, widget_class, attrs):
@@ -112,7 +118,9 @@ def test_the_field_of_each_question_type(qtype, field_class, widget_class, attrs
     if qtype.startswith("select"):
         assert field.choices == [("yes", "Có"), ("no", "Không")]
     if qtype == "date":
-        assert field.widget.input_type == "date"
+        # Typed day first whatever the device's locale; a browser date picker would follow it.
+        assert field.widget.input_type == "text"
+        assert field.clean("01/06/2021") == date(2021, 6, 1)
 
 
 def test_an_integer_question_renders_with_the_numeric_keypad():

@@ -24,7 +24,8 @@ from survey.revisit import (
     revisit_candidates,
     start_revisit,
 )
-from survey.services import AlreadySurveyed, Submission, SurveyError, create_round
+from survey.rounds import create_round
+from survey.services import AlreadySurveyed, Submission, SurveyError
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
 from tests.survey.conftest import (
     CADRE,

@@ -26,7 +26,7 @@ from survey.models import (
     Round,
 )
 from survey.selectors import find_duplicates, search_responses
-from survey.services import EditConflict, Submission, SurveyError, set_round_status, start_draft
+from survey.services import EditConflict, Submission, SurveyError, start_draft
 from tests.factories import MINH_QUAN_ACUTE, MINH_QUAN_CIRCUMFLEX, NGA_QUAN
 from tests.survey.conftest import (
     CADRE,
@@ -369,7 +369,8 @@ def test_start_draft_is_refused_outside_the_users_scope(make_user, round_, role,
 
 @pytest.mark.parametrize("status", [Round.Status.CLOSED, Round.Status.PLANNED])
 def test_start_draft_is_refused_in_a_round_not_open(surveyor, round_, status):
-    set_round_status(round_=round_, status=status)
+    round_.status = status
+    round_.save(update_fields=["status"])
 
     with pytest.raises(SurveyError) as refused:
         start_draft(user=surveyor, round_=round_)
@@ -380,7 +381,8 @@ def test_start_draft_is_refused_in_a_round_not_open(surveyor, round_, status):
 
 def test_a_draft_left_open_when_the_round_closes_cannot_be_submitted(surveyor, round_):
     draft = start_draft(user=surveyor, round_=round_)
-    set_round_status(round_=round_, status=Round.Status.CLOSED)
+    round_.status = Round.Status.CLOSED
+    round_.save(update_fields=["status"])
 
     with pytest.raises(SurveyError):
         record_response(draft_id=draft.pk, user=surveyor, submission=submission())

@@ -752,14 +752,22 @@ def test_no_new_household_in_a_closed_round(surveyor_client, round_):
     assert not Draft.objects.exists()
 
 
-def test_an_open_rounds_criteria_versions_cannot_be_changed_in_the_admin(make_user, round_):
+def test_the_admin_shows_rounds_read_only(make_user, round_, client):
+    # Rounds change only through their pages, whose services check and audit every change.
     model_admin = admin.site._registry[Round]
     request = RequestFactory().get("/")
     request.user = make_user(ADMINISTRATOR)
-    planned = Round(status=Round.Status.PLANNED)
 
-    assert {"citizen_set", "household_set"} <= set(model_admin.get_readonly_fields(request, round_))
-    assert "citizen_set" not in model_admin.get_readonly_fields(request, planned)
+    assert model_admin.has_add_permission(request) is False
+    assert model_admin.has_change_permission(request, round_) is False
+    assert model_admin.has_delete_permission(request, round_) is False
+    client.force_login(request.user)
+    change = client.post(
+        f"/admin/survey/round/{round_.pk}/change/", {"name": "Đổi tên", "code": "x"}
+    )
+    assert change.status_code in (200, 403)
+    round_.refresh_from_db()
+    assert round_.name != "Đổi tên"
 
 
 # Lists -----------------------------------------------------------------------------------------

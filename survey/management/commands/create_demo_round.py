@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from criteria.selectors import find_version
 from survey.models import Round
-from survey.services import create_round
+from survey.rounds import create_round
 from units.models import AdminUnit
 
 DEMO_CODE = "thi-diem-2021"
