@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from accounts.selectors import changeable_units, sees_everything
+from accounts.selectors import sees_everything, visible_units
 from audit.models import Action
 from audit.services import record_event
 from criteria.models import CriteriaSet
@@ -46,8 +46,17 @@ class RoundPlan:
     household_set: CriteriaSet | None = None
 
 
+MANAGE = "accounts.manage_rounds"
+
+
+def _require_manager(user: User | None) -> None:
+    if user is not None and not user.has_perm(MANAGE):
+        raise SurveyError(_("Bạn không có quyền quản lý đợt khảo sát."))
+
+
 def _check_plan(*, plan: RoundPlan, user: User | None) -> None:
     """Raise SurveyError naming every problem of the plan at once."""
+    _require_manager(user)
     problems: list[str] = []
     if not plan.name.strip():
         problems.append(_("Tên đợt không được để trống."))
@@ -80,7 +89,7 @@ def _check_plan(*, plan: RoundPlan, user: User | None) -> None:
         )
     if user is not None and not sees_everything(user=user):
         allowed = set(
-            changeable_units(user=user, day=plan.starts_on)
+            visible_units(user=user, day=plan.starts_on)
             .filter(key__in=plan.planned)
             .values_list("key", flat=True)
         )
@@ -209,6 +218,7 @@ def update_round(*, round_: Round, plan: RoundPlan, user: User | None) -> Round:
 @transaction.atomic
 def move_round(*, round_: Round, status: str, user: User | None, reason: str = "") -> Round:
     """Open, close or reopen a round; reopening a closed round needs a reason."""
+    _require_manager(user)
     round_ = Round.objects.select_for_update().get(pk=round_.pk)
     needs_reason = MOVES.get((round_.status, status))
     if needs_reason is None:

@@ -4,6 +4,7 @@ from flows.web import households as views
 from flows.web import imports as import_views
 from flows.web import review as review_views
 from flows.web import revisit as revisit_views
+from flows.web import rounds as round_views
 from flows.web.wizard import HouseholdWizard
 
 # The namespace stays "survey": the pages are the survey's, only their code moved here.
@@ -12,6 +13,11 @@ wizard = HouseholdWizard.as_view(url_name="survey:wizard", done_step_name="done"
 
 urlpatterns = [
     path("", views.survey_home, name="home"),
+    path("manage/rounds/", round_views.round_list, name="round_list"),
+    path("manage/rounds/new/", round_views.round_new, name="round_new"),
+    path("manage/rounds/<slug:code>/", round_views.round_detail, name="round_detail"),
+    path("manage/rounds/<slug:code>/edit/", round_views.round_edit, name="round_edit"),
+    path("manage/rounds/<slug:code>/move/", round_views.round_move, name="round_move"),
     path("rounds/<slug:code>/new/", views.new_household, name="new"),
     path("rounds/<slug:code>/households/", views.household_list, name="households"),
     path("drafts/<uuid:draft_id>/", views.resume_draft, name="resume"),
