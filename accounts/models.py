@@ -27,6 +27,7 @@ class ScopeAssignment(models.Model):
             ("export_reports", _("Xuất báo cáo Excel")),
             ("manage_criteria", _("Quản lý bộ tiêu chí")),
             ("manage_rounds", _("Quản lý đợt khảo sát")),
+            ("manage_accounts", _("Quản lý tài khoản điều tra viên")),
         ]
 
     def __str__(self) -> str:
@@ -47,3 +48,19 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.language}"
+
+
+class PasswordChangeRequired(models.Model):
+    """An account whose password was set by someone else: it must be changed at next login."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_change_required"
+    )
+    since = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("phải đổi mật khẩu")
+        verbose_name_plural = _("phải đổi mật khẩu")
+
+    def __str__(self) -> str:
+        return str(self.user)

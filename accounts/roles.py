@@ -42,6 +42,7 @@ ROLES: dict[str, Role] = {
                 "accounts.view_personal_data",
                 "accounts.view_reports",
                 "accounts.export_reports",
+                "accounts.manage_accounts",
                 "units.view_adminunit",
             ),
         ),
@@ -55,6 +56,7 @@ ROLES: dict[str, Role] = {
                 "accounts.view_reports",
                 "accounts.export_reports",
                 "accounts.manage_rounds",
+                "accounts.manage_accounts",
                 "units.view_adminunit",
             ),
         ),
@@ -69,6 +71,7 @@ ROLES: dict[str, Role] = {
             (
                 "accounts.manage_criteria",
                 "accounts.manage_rounds",
+                "accounts.manage_accounts",
                 "accounts.view_reports",
                 "accounts.export_reports",
                 "accounts.view_personal_data",

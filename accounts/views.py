@@ -16,6 +16,7 @@ from accounts.languages import (
     supported_language,
 )
 from accounts.models import ScopeAssignment
+from accounts.passwords import PASSWORD_CHANGE_FLAG, must_change_password, password_changed
 from accounts.selectors import roles_of, sees_everything, visible_units
 from units.models import UnitLevel
 from units.selectors import by_name
@@ -51,6 +52,8 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
+        if must_change_password(user=form.get_user()):
+            self.request.session[PASSWORD_CHANGE_FLAG] = True
         # The account's language wins over the device's cookie from now on, even signed out.
         language = preferred_language(user=form.get_user())
         if language:
@@ -76,7 +79,16 @@ def choose_language(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's password change page; a refused change answers 400."""
+    """Django's password change page; a refused change answers 400.
+
+    A successful change ends the obligation of a temporary password set by staff.
+    """
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        password_changed(user=form.user)
+        self.request.session.pop(PASSWORD_CHANGE_FLAG, None)
+        return response
 
     def form_invalid(self, form) -> HttpResponse:
         response = super().form_invalid(form)

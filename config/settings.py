@@ -89,6 +89,8 @@ MIDDLEWARE = [
     # Instead of LocaleMiddleware: Vietnamese unless the user chose English (never the
     # browser's Accept-Language); after the authentication, for the account's choice.
     "accounts.middleware.ChosenLanguageMiddleware",
+    # A temporary password set by staff is changed before anything else is opened.
+    "accounts.passwords.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.RejectNulMiddleware",

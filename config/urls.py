@@ -32,6 +32,7 @@ urlpatterns = [
     path("units/", include("accounts.unit_urls")),
     path("criteria/", include("criteria.urls")),
     path("survey/", include("flows.web.urls")),
+    path("people/", include("flows.web.people_urls")),
     path("reports/", include("scoring.urls")),
     path("exports/", include("exports.urls")),
     path("audit/", include("audit.urls")),

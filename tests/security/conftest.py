@@ -82,6 +82,8 @@ def world(pilot_sets, make_user) -> World:  # noqa: F811 - the fixture imported 
     for role in ROLES[1:]:
         users[role] = make_user(role, username=f"u-{role}")
     other = make_user(SURVEYOR, username="u-other-surveyor")
+    account_in = make_user(SURVEYOR, [NGA_QUAN], username="u-account-in")
+    account_out = make_user(SURVEYOR, [OUTSIDE_COMMUNE], username="u-account-out")
     in_round = Round.objects.get(code="r-in")
     own_drafts = {
         role: Draft.objects.create(owner=users[role], round=in_round)
@@ -110,6 +112,7 @@ def world(pilot_sets, make_user) -> World:  # noqa: F811 - the fixture imported 
         "household": response_in.household_id,
         "bulk_action": "verify",
         "export_job": foreign_export.pk,
+        "account": account_in.pk,
     }
     outside = {
         **inside,
@@ -121,6 +124,7 @@ def world(pilot_sets, make_user) -> World:  # noqa: F811 - the fixture imported 
         "criteria": draft_set.pk,
         "other_criteria": draft_set.pk,
         "household": response_out.household_id,
+        "account": account_out.pk,
     }
     return World(users=users, inside=inside, outside=outside, own_drafts=own_drafts)
 
