@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -76,9 +77,13 @@ def run(argv: list[str]) -> None:
     # runs in its own process group: their autoreloaders start children, and stopping the
     # group stops those too.
     group = {"start_new_session": True} if os.name == "posix" else {}
-    worker = subprocess.Popen(
-        [str(PYTHON), "manage.py", "export_worker"], cwd=ROOT, env=env, **group
-    )
+
+    def start_worker() -> subprocess.Popen:
+        return subprocess.Popen(
+            [str(PYTHON), "manage.py", "export_worker"], cwd=ROOT, env=env, **group
+        )
+
+    worker = start_worker()
     server = subprocess.Popen(
         [str(PYTHON), "manage.py", "runserver", address], cwd=ROOT, env=env, **group
     )
@@ -86,13 +91,20 @@ def run(argv: list[str]) -> None:
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     code = 0
     try:
-        code = server.wait()
+        # The worker exits when it cannot go on (exports/worker.py); start it again, as the
+        # production service unit does (Restart=always).
+        while (code := server.poll()) is None:
+            if worker.poll() is not None:
+                print(f"export worker exited ({worker.returncode}); restarting it", flush=True)
+                time.sleep(2)
+                worker = start_worker()
+            time.sleep(1)
     except KeyboardInterrupt:
         pass
     finally:
         for process in (server, worker):
             _stop(process)
-    sys.exit(code)
+    sys.exit(code or 0)
 
 
 def _stop(process: subprocess.Popen) -> None:

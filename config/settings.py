@@ -235,6 +235,11 @@ TASKS = {
     }
 }
 
+# A queued export not started after this long shows "delayed" with the reason on its page;
+# finished export files are deleted after this many days (manage.py prune_exports).
+EXPORT_DELAYED_AFTER_SECONDS = int(os.environ.get("EXPORT_DELAYED_AFTER_SECONDS", "120"))
+EXPORT_RETENTION_DAYS = int(os.environ.get("EXPORT_RETENTION_DAYS", "30"))
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

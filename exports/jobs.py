@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from exports.models import ExportJob
 from exports.options import ExportError, ExportOptions
+from exports.retry import retrying
 from exports.services import export_round
 
 logger = logging.getLogger(__name__)
@@ -48,17 +49,19 @@ def job_file(job: ExportJob) -> Path:
 
 def run_export_job(*, job_id: int) -> None:
     """Run a queued job (the worker calls this); its outcome is on the job, never raised."""
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
-        status=ExportJob.Status.RUNNING,
-        worker=worker_name(),
-        started_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-        progress=0,
+    claimed = retrying(
+        lambda: ExportJob.objects.filter(pk=job_id, status=ExportJob.Status.QUEUED).update(
+            status=ExportJob.Status.RUNNING,
+            worker=worker_name(),
+            started_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+            progress=0,
+        )
     )
     if not claimed:
         return  # already run, or cancelled by a recovery
-    job = ExportJob.objects.select_related("round", "user").get(pk=job_id)
-    ExportJob.objects.filter(pk=job_id).update(attempts=job.attempts + 1)
+    job = retrying(lambda: ExportJob.objects.select_related("round", "user").get(pk=job_id))
+    retrying(lambda: ExportJob.objects.filter(pk=job_id).update(attempts=job.attempts + 1))
     relative = f"{EXPORT_DIR}/{job.pk}-{uuid.uuid4().hex[:12]}.{job.format}"
     last = {"pct": -1, "at": 0.0}
 
@@ -93,16 +96,20 @@ def run_export_job(*, job_id: int) -> None:
         logger.exception("export job %s failed", job_id)
         _fail(job_id, _("Lỗi khi tạo tệp; hãy thử lại hoặc báo quản trị viên."))
         return
-    ExportJob.objects.filter(pk=job_id).update(
-        status=ExportJob.Status.DONE,
-        progress=100,
-        file_path=relative,
-        finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
+    retrying(
+        lambda: ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.DONE,
+            progress=100,
+            file_path=relative,
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )
     )
 
 
 def _fail(job_id: int, message: str) -> None:
-    ExportJob.objects.filter(pk=job_id).update(
-        status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now()
+    retrying(
+        lambda: ExportJob.objects.filter(pk=job_id).update(
+            status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now()
+        )
     )

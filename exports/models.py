@@ -61,3 +61,18 @@ class ExportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class WorkerBeat(models.Model):
+    """The export worker's last sign of life and its last database trouble, for the page.
+
+    A queued job that waits too long is shown as delayed, with the reason read from here.
+    """
+
+    name = models.CharField(max_length=120, unique=True)  # "host:pid"
+    seen_at = models.DateTimeField()
+    last_error = models.CharField(max_length=300, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

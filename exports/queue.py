@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks.base import TaskResultStatus
 
 from exports.models import ExportJob
 from exports.options import ExportError, ExportOptions, scoped_communes
@@ -100,4 +101,28 @@ def recover_interrupted_jobs(*, stale_after: timedelta = STALE_AFTER) -> dict[st
         if updated:
             _enqueue(job)
             outcome["requeued"].append(job.pk)
+    outcome["requeued"] += requeue_orphaned_jobs()
     return outcome
+
+
+def _task_finished(task_id: str) -> bool:
+    """Whether the queue's task for a job has ended (a job still queued is then an orphan)."""
+    try:
+        status = run_export.get_result(task_id).status
+    except Exception:
+        return True
+    return status in (TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL)
+
+
+def requeue_orphaned_jobs() -> list[int]:
+    """Queue again the jobs still "queued" whose task has ended without running them.
+
+    That happens when the worker's claim of the job failed (a locked database) after the
+    queue had handed the task over: the job would otherwise wait forever.
+    """
+    requeued = []
+    for job in ExportJob.objects.filter(status=ExportJob.Status.QUEUED).exclude(task_id=""):
+        if _task_finished(job.task_id):
+            _enqueue(job)
+            requeued.append(job.pk)
+    return requeued

@@ -11,7 +11,6 @@ import logging
 import os
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -28,11 +27,6 @@ from survey.models import Round
 
 logger = logging.getLogger(__name__)
 FORMATS = ("xlsx", "csv")
-EXPORT_DIR = "exports"
-# A running job whose worker gave no sign of life for this long is taken as interrupted.
-STALE_AFTER = timedelta(minutes=10)
-MAX_ATTEMPTS = 2
-HEARTBEAT_SECONDS = 2.0
 
 
 def export_round(

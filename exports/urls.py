@@ -8,4 +8,5 @@ urlpatterns = [
     path("status/", views.status, name="status"),
     path("new/<slug:round_code>/", views.request_page, name="request"),
     path("<int:pk>/download/", views.download, name="download"),
+    path("<int:pk>/retry/", views.retry, name="retry"),
 ]

@@ -19,12 +19,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts.selectors import sees_everything, visible_units
+from exports.delays import delay_reasons
 from exports.forms import ExportForm
 from exports.jobs import download_name, job_file
 from exports.models import ExportJob
-from exports.options import ExportError, can_export_personal, round_communes
+from exports.options import ExportError, ExportOptions, can_export_personal, round_communes
 from exports.queue import request_export
 from survey.models import Round
 from units.models import AdminUnit
@@ -134,6 +136,9 @@ def _jobs(request: HttpRequest):
 def my_exports(request: HttpRequest) -> HttpResponse:
     """The user's own exports, newest first, with progress (refreshed by exports.js)."""
     jobs = list(_jobs(request))
+    delays = delay_reasons(jobs=jobs)
+    for job in jobs:
+        job.delay = delays.get(job.pk, "")
     return render(
         request,
         "exports/list.html",
@@ -144,22 +149,54 @@ def my_exports(request: HttpRequest) -> HttpResponse:
 @export_view
 def status(request: HttpRequest) -> JsonResponse:
     """Progress of the user's exports, for the list page's refresh."""
+    jobs = list(_jobs(request))
+    delays = delay_reasons(jobs=jobs)
     return JsonResponse(
         {
             "jobs": [
                 {
                     "id": j.pk,
                     "status": j.status,
-                    "label": str(j.get_status_display()),
+                    "label": _("Chậm") if j.pk in delays else str(j.get_status_display()),
+                    "delay": delays.get(j.pk, ""),
                     "progress": j.progress,
                     "download": reverse("exports:download", args=[j.pk])
                     if j.status == ExportJob.Status.DONE
                     else None,
                 }
-                for j in _jobs(request)
+                for j in jobs
             ]
         }
     )
+
+
+@require_POST
+@export_view
+def retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask again for a failed export of one's own, with the same choices (checked again)."""
+    job = ExportJob.objects.select_related("round").filter(pk=pk, user=request.user).first()
+    if job is None:
+        security_log.warning("export retry refusal: user=%s job=%s", request.user.pk, pk)
+        raise Http404
+    if job.status != ExportJob.Status.FAILED:
+        messages.error(request, _("Chỉ yêu cầu lại được một lần xuất bị lỗi."))
+        return redirect("exports:list")
+    try:
+        again = request_export(
+            user=request.user,
+            round_=job.round,
+            options=ExportOptions.from_json(job.options),
+            file_format=job.format,
+            language=job.language,
+        )
+    except ExportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Đã xếp hàng lại yêu cầu xuất (số %(id)d).") % {"id": again.pk},
+        )
+    return redirect("exports:list")
 
 
 @export_view

@@ -33,6 +33,11 @@
       if (label) {
         label.textContent = job.label;
       }
+      var delay = row.querySelector('[data-col="delay"]');
+      if (delay) {
+        delay.textContent = job.delay || "";
+        delay.hidden = !job.delay;
+      }
     });
     if (reload) {
       window.location.reload();

@@ -53,6 +53,7 @@ def test_province_staff_export_with_detail(client, signed_in, report_round):
         "id": job.pk,
         "status": "done",
         "label": "Xong",
+        "delay": "",
         "progress": 100,
         "download": f"/exports/{job.pk}/download/",
     }

@@ -551,6 +551,14 @@ EXPECTED: dict[str, dict[str, str]] = {
         committee="403 403 | 403 403",
         administrator="404 404 | 404 404",
     ),
+    "exports:retry": row(
+        anonymous="405 405 | 302 302",
+        surveyor="405 405 | 403 403",
+        commune_staff="405 405 | 404 404",
+        province_staff="405 405 | 404 404",
+        committee="405 405 | 403 403",
+        administrator="405 405 | 404 404",
+    ),
     "audit:list": row(
         anonymous="302 302 | 302 302",
         surveyor="403 403 | 403 403",

@@ -1,13 +1,13 @@
-from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from exports.queue import recover_interrupted_jobs
+from exports.worker import WorkerStopped, run_worker
 
 
 class Command(BaseCommand):
     help = (
-        "Run the background worker: first requeue (or mark failed) the exports a dead worker "
-        "left running, then process the queue (django-tasks' db_worker)."
+        "Run the background worker: recover interrupted exports, then process the queue, "
+        "retrying a locked or lost database with backoff. It exits with an error when it "
+        "cannot go on, so that its supervisor (dev.py run, systemd) restarts it."
     )
 
     def add_arguments(self, parser):
@@ -15,12 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0)
 
     def handle(self, *args, **options):
-        outcome = recover_interrupted_jobs()
-        if outcome["requeued"] or outcome["failed"]:
-            self.stdout.write(
-                f"Interrupted exports: requeued {outcome['requeued']}, failed {outcome['failed']}"
-            )
-        worker_args = ["--interval", str(options["interval"]), "--no-startup-delay"]
-        if options["batch"]:
-            worker_args.append("--batch")
-        call_command("db_worker", *worker_args)
+        try:
+            run_worker(interval=options["interval"], batch=options["batch"])
+        except WorkerStopped as stopped:
+            raise CommandError(f"export worker stopped: {stopped}") from stopped
