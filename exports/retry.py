@@ -17,6 +17,7 @@ TRANSIENT_MARKERS = (
     "could not serialize",
     "server closed the connection",
     "connection already closed",
+    "connection is closed",
     "terminating connection",
     "could not connect",
     "connection refused",

@@ -8,6 +8,7 @@ Question fields come from a registry keyed by XLSForm type, as rule types do in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -141,11 +142,28 @@ def check_answer(
 # Household and members ---------------------------------------------------------------
 
 
+def text_field(label, max_length: int, *, required: bool = True) -> forms.CharField:
+    """A text box that says when the text is too long instead of cutting it off as typed."""
+    field = forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required,
+        error_messages={
+            "max_length": _(
+                "Dài quá %(limit_value)d ký tự (hiện có %(show_value)d); hãy viết gọn lại."
+            )
+        },
+    )
+    # The browser's maxlength would cut a pasted name silently: the server says it instead.
+    field.widget.attrs.pop("maxlength", None)
+    return field
+
+
 class HouseholdForm(forms.Form):
     unit = forms.ChoiceField(label=_("Xã/phường/thị trấn"))
-    village = forms.CharField(label=_("Thôn, bản, tổ dân phố"), max_length=120)
-    address = forms.CharField(label=_("Địa chỉ"), max_length=250, required=False)
-    head_name = forms.CharField(label=_("Họ và tên chủ hộ"), max_length=120)
+    village = text_field(_("Thôn, bản, tổ dân phố"), 120)
+    address = text_field(_("Địa chỉ"), 250, required=False)
+    head_name = text_field(_("Họ và tên chủ hộ"), 120)
     survey_date = forms.DateField(label=_("Ngày khảo sát"), widget=DayFirstDateInput())
 
     def __init__(self, *args, units: Sequence[tuple[str, str]], period: tuple[date, date], **kw):
@@ -170,8 +188,25 @@ class HouseholdForm(forms.Form):
         return nfc(" ".join(self.cleaned_data["village"].split()))
 
 
+@dataclass(frozen=True)
+class BirthYearRange:
+    """Refuse a birth year outside [earliest, survey year], saying so in the user's language."""
+
+    earliest: int
+    survey_year: int
+
+    def __call__(self, value: int) -> None:
+        if not self.earliest <= value <= self.survey_year:
+            # Lazy text with params: the import shows it in both languages.
+            raise forms.ValidationError(
+                _("Năm sinh phải từ %(earliest)d đến năm khảo sát (%(year)d)."),
+                code="birth_year",
+                params={"earliest": self.earliest, "year": self.survey_year},
+            )
+
+
 class MemberForm(forms.Form):
-    full_name = forms.CharField(label=_("Họ và tên"), max_length=120)
+    full_name = text_field(_("Họ và tên"), 120)
     sex = forms.ChoiceField(label=_("Giới tính"), choices=SEXES, widget=forms.RadioSelect)
     birth_year = forms.IntegerField(
         label=_("Năm sinh"),
@@ -197,9 +232,9 @@ class MemberForm(forms.Form):
         birth_year = self.fields["birth_year"]
         birth_year.validators = [
             *(v for v in birth_year.validators if not isinstance(v, MinValueValidator)),
-            MinValueValidator(earliest),
-            MaxValueValidator(survey_year),
+            BirthYearRange(earliest=earliest, survey_year=survey_year),
         ]
+        birth_year.error_messages["invalid"] = _("Năm sinh phải là một số, ví dụ 1985.")
         birth_year.widget.attrs.update({"min": earliest, "max": survey_year})
         self.survey_year = survey_year
         self.group_ages: dict[str, tuple[int | None, int | None]] = {}

@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 
 from accounts.selectors import changeable_units, visible_units
+from criteria.selectors import spec_of
 from survey.models import (
     Draft,
     HouseholdResponse,
@@ -19,6 +20,7 @@ from survey.models import (
     UnitLock,
     UnitLockEvent,
 )
+from survey.steps import plan_steps
 from units.models import AdminUnit
 from units.selectors import by_name
 from units.text import name_key, plain_key
@@ -55,6 +57,26 @@ def visible_responses(*, user: User) -> QuerySet[HouseholdResponse]:
 
 def own_drafts(*, user: User) -> QuerySet[Draft]:
     return Draft.objects.filter(owner=user).select_related("round", "response")
+
+
+def draft_steps(*, drafts: Iterable[Draft], language: str = "vi") -> dict:
+    """Return, per draft id, the title of the step it reached ("" before the first save)."""
+    titles: dict[int, dict[str, str]] = {}
+    reached = {}
+    for draft in drafts:
+        round_ = draft.round
+        if round_.pk not in titles:
+            household_set = round_.household_set
+            steps = plan_steps(
+                citizen=spec_of(criteria_set=round_.citizen_set),
+                household=spec_of(criteria_set=household_set) if household_set else None,
+            )
+            titles[round_.pk] = {
+                step.name: (step.title.en if language == "en" and step.title.en else step.title.vi)
+                for step in steps
+            }
+        reached[draft.pk] = titles[round_.pk].get(draft.current_step, "")
+    return reached
 
 
 def find_duplicates(

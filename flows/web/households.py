@@ -25,6 +25,7 @@ from survey.prefill import step_data_from_response
 from survey.review import APPROVE, REVIEW, allowed_targets, holds
 from survey.revisit import household_history
 from survey.selectors import (
+    draft_steps,
     entry_units,
     last_return,
     locked_units,
@@ -75,6 +76,10 @@ def survey_home(request: HttpRequest) -> HttpResponse:
         .values_list("round_id")
         .annotate(n=Count("pk"))
     )
+    drafts = list(own_drafts(user=request.user))
+    reached = draft_steps(drafts=drafts, language=get_language() or "vi")
+    for draft in drafts:
+        draft.step_title = reached[draft.pk]
     return render(
         request,
         "survey/home.html",
@@ -82,7 +87,7 @@ def survey_home(request: HttpRequest) -> HttpResponse:
             "rounds": [
                 (r, entry_units(user=request.user, round_=r), returned.get(r.pk, 0)) for r in rounds
             ],
-            "drafts": own_drafts(user=request.user),
+            "drafts": drafts,
             "reviewer": holds(user=request.user, permission=REVIEW)
             or holds(user=request.user, permission=APPROVE),
         },

@@ -175,4 +175,20 @@
       if (first) first.focus();
     });
   }
+
+  // A step that failed validation opens on its error summary; each link focuses its field.
+  var summary = document.querySelector("[data-testid=error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest("a[data-focus]");
+      if (!link) return;
+      var field = document.getElementById(link.getAttribute("data-focus"));
+      if (field) {
+        event.preventDefault();
+        field.scrollIntoView({ block: "center" });
+        field.focus();
+      }
+    });
+  }
 })();

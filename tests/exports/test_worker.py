@@ -35,6 +35,7 @@ LOCKED = OperationalError("database is locked")
         (OperationalError("database table is locked"), True),
         (OperationalError("server closed the connection unexpectedly"), True),
         (InterfaceError("connection already closed"), True),
+        (OperationalError("the connection is closed"), True),
         (OperationalError("no such table: exports_exportjob"), False),
         (ValueError("database is locked"), False),
     ],
@@ -129,6 +130,7 @@ def test_a_job_held_up_by_a_write_lock_completes_when_the_lock_ends(
     assert (job.status, job.progress, job.attempts) == ("done", 100, 1)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes connections between tasks
 def test_a_job_left_queued_by_a_failed_claim_is_queued_again(settings, make_user, report_round):
     settings.TASKS = DATABASE_QUEUE
     job = request_export(

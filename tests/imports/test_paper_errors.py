@@ -220,8 +220,8 @@ def test_member_details_as_the_web_form_checks_them(round_, staff):
             MEMBERS,
             2,
             "D: Năm sinh [birth_year]",
-            "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 2021 .",
-            "Ensure this value is less than or equal to 2021.",
+            "Năm sinh phải từ 1900 đến năm khảo sát (2021).",
+            "The birth year must be from 1900 to the survey year (2021).",
         ),
         (
             MEMBERS,

@@ -249,7 +249,7 @@ STEP_CASES = [
     ("household", "survey_date", "9999-12-31", PERIOD),
     ("household", "survey_date", "2021-02-30", NOT_A_DATE),
     ("household", "survey_date", "99999-01-01", NOT_A_DATE),
-    ("household", "head_name", LONG, "Giá trị này chỉ có tối đa 120 kí tự (hiện có 5599)"),
+    ("household", "head_name", LONG, "Dài quá 120 ký tự (hiện có 5599); hãy viết gọn lại."),
     ("household", "head_name", f"Nguyễn{NUL}An", NUL_REFUSED),
     ("household", "head_name", "   ", "Trường này là bắt buộc."),
     (
@@ -259,10 +259,10 @@ STEP_CASES = [
         "Hãy chọn một lựa chọn hợp lệ. <script>alert(1)</script> không phải là một trong "
         "các lựa chọn khả thi.",
     ),
-    ("members", "birth_year", "-5", "Đảm bảo giá trị này lớn hơn hoặc bằng với 1900 ."),
-    ("members", "birth_year", HUGE, "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 2021 ."),
-    ("members", "birth_year", "1e3", NOT_AN_INTEGER),
-    ("members", "birth_year", "2999", "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 2021 ."),
+    ("members", "birth_year", "-5", "Năm sinh phải từ 1900 đến năm khảo sát (2021)."),
+    ("members", "birth_year", HUGE, "Năm sinh phải từ 1900 đến năm khảo sát (2021)."),
+    ("members", "birth_year", "1e3", "Năm sinh phải là một số, ví dụ 1985."),
+    ("members", "birth_year", "2999", "Năm sinh phải từ 1900 đến năm khảo sát (2021)."),
     ("members", "full_name", NUL, NUL_REFUSED),
     ("c1", "community_sessions_12m", "-1", "Số buổi phải từ 0 đến 365."),
     (

@@ -703,13 +703,13 @@ def test_at_most_thirty_members_in_one_form():
 @pytest.mark.parametrize(
     ("birth_year", "survey_year", "message"),
     [
-        ("2022", 2021, "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 2021 ."),
-        ("99999", 2021, "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 2021 ."),
-        ("-5", 2021, "Đảm bảo giá trị này lớn hơn hoặc bằng với 1900 ."),
-        ("1899", 2021, "Đảm bảo giá trị này lớn hơn hoặc bằng với 1900 ."),
+        ("2022", 2021, "Năm sinh phải từ 1900 đến năm khảo sát (2021)."),
+        ("99999", 2021, "Năm sinh phải từ 1900 đến năm khảo sát (2021)."),
+        ("-5", 2021, "Năm sinh phải từ 1900 đến năm khảo sát (2021)."),
+        ("1899", 2021, "Năm sinh phải từ 1900 đến năm khảo sát (2021)."),
         # Nobody is surveyed older than 130 (the database refuses it).
-        ("1901", 2035, "Đảm bảo giá trị này lớn hơn hoặc bằng với 1905 ."),
-        ("19x1", 2021, "Nhập một số tổng thể."),
+        ("1901", 2035, "Năm sinh phải từ 1905 đến năm khảo sát (2035)."),
+        ("19x1", 2021, "Năm sinh phải là một số, ví dụ 1985."),
     ],
 )
 def test_an_impossible_birth_year_is_refused_with_one_message(birth_year, survey_year, message):

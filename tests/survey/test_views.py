@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from django.contrib import admin
@@ -10,6 +11,7 @@ from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.roles import ADMINISTRATOR, COMMITTEE, COMMUNE_STAFF, SURVEYOR
 from criteria.selectors import spec_of
@@ -274,6 +276,38 @@ def test_back_from_the_members_step_keeps_a_half_typed_member(surveyor_client, r
     assert control(members, "members-1-birth_year").attrs["value"] == "19"
 
 
+def test_a_failed_members_step_opens_on_a_summary_and_keeps_what_was_typed(surveyor_client, round_):
+    base = start(surveyor_client, round_)
+    walk(surveyor_client, base, FOUR_MEMBERS, until="members")
+    long_name = "Nguyễn " * 20  # 140 characters
+    typed = members_post(
+        [FARMER, {**CADRE, "birth_year": "2030"}, {**CHILD, "full_name": long_name}]
+    )
+
+    failed = surveyor_client.post(f"{base}/members/", typed)
+
+    assert failed.status_code == 400
+    html = unescape(failed.content.decode())
+    summary = html[html.index('data-testid="error-summary"') :].split("</div>")[0]
+    assert re.findall(r'<a href="#([\w-]+)" data-focus="[\w-]+">([^<]+)</a>', summary) == [
+        (
+            "id_members-1-birth_year",
+            "Thành viên 2 – Năm sinh: Năm sinh phải từ 1900 đến năm khảo sát (2021).",
+        ),
+        (
+            "id_members-2-full_name",
+            "Thành viên 3 – Họ và tên: Dài quá 120 ký tự (hiện có 139); hãy viết gọn lại.",
+        ),
+    ]
+    # The summary comes before the first member, and every typed value is still there.
+    assert html.index('data-testid="error-summary"') < html.index('name="members-0-full_name"')
+    members = page(failed)
+    assert control(members, "members-1-birth_year").attrs["value"] == "2030"
+    assert control(members, "members-2-full_name").attrs["value"] == long_name
+    assert "maxlength" not in control(members, "members-0-full_name").attrs
+    assert Draft.objects.get().current_step == "members"
+
+
 def test_answers_stay_with_their_member_when_an_earlier_member_is_deleted(surveyor_client, round_):
     base = start(surveyor_client, round_)
     posts = dict(walk_posts(FOUR_MEMBERS))
@@ -463,6 +497,20 @@ def test_a_draft_survives_session_expiry_and_a_change_of_device(surveyor_client,
     again = surveyor_client.post(f"{base}/review/", {"wizard-current_step": "review"})
     assert again.url == f"/survey/responses/{HouseholdResponse.objects.get().pk}/"
     assert HouseholdResponse.objects.count() == 1
+
+
+def test_the_draft_list_shows_the_step_reached_and_the_last_save(surveyor_client, round_):
+    base = start(surveyor_client, round_)
+    fresh = surveyor_client.get("/survey/").content.decode()
+    assert '<span data-testid="draft-step">chưa qua bước nào</span>' in fresh
+    walk(surveyor_client, base, FOUR_MEMBERS, until="c2")
+
+    home = surveyor_client.get("/survey/").content.decode()
+
+    reached = 'data-testid="draft-step">đến bước “Năng lực sử dụng công cụ học tập, làm việc”'
+    assert reached in unescape(home)
+    saved = timezone.localtime(Draft.objects.get().updated_at).strftime("%d/%m/%Y %H:%M")
+    assert f"lưu lúc {saved}" in home
 
 
 def test_drafts_never_count(surveyor_client, make_user, round_):
