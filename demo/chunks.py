@@ -12,7 +12,6 @@ from django.contrib.auth.models import User
 
 from demo.answers import AnswerMaker
 from demo.households import draw_education, draw_family_name, draw_name, draw_people
-from demo.pilot import ROUND_START
 from scoring.rows import RunPair, insert_score_rows, score_rows
 from survey.models import Household, HouseholdResponse, MemberResponse, ResponseStatus, Round
 from units.models import AdminUnit
@@ -39,6 +38,7 @@ def write_chunk(
     urban = unit.type in ("Phường", "Thị trấn")
     district = (unit.parent_id or "").split("@")[0]
     household_rows, response_rows, people_rows = [], [], []
+    span = min(150, (round_.ends_on - round_.starts_on).days)  # survey days into the round
     for n in range(first, first + count):
         people = draw_people(urban=urban, district=district, rng=rng)
         family = draw_family_name(ethnicity=people[0].ethnicity, rng=rng)
@@ -83,7 +83,7 @@ def write_chunk(
                 "address": address,
                 "head_name": head,
                 "search_text": "| " + " | ".join(plain_key(m["full_name"]) for m in members) + " |",
-                "survey_date": ROUND_START + timedelta(days=rng.randint(0, 150)),
+                "survey_date": round_.starts_on + timedelta(days=rng.randint(0, span)),
                 "answers": maker.household_answers(household_quality, at_school, rng),
             }
         )

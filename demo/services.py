@@ -15,6 +15,7 @@ import math
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -82,6 +83,9 @@ def generate_round(
     household_set: CriteriaSet | None = None,
     status: str = Round.Status.CLOSED,
     progress: Callable[[int, int], None] | None = None,
+    starts_on: date = ROUND_START,
+    ends_on: date = ROUND_END,
+    name: str = "",
 ) -> GenerationResult:
     """Create the round if it does not exist and add ``households`` synthetic submitted
     households, scored under every current run of the round, with aggregates rebuilt.
@@ -108,11 +112,11 @@ def generate_round(
         allocation = _allocate(total=households, units=units, seed=seed)
         round_ = create_round(
             code=code,
-            name=f"Đợt khảo sát mô phỏng {code} (dữ liệu tổng hợp, seed {seed})",
+            name=name or f"Đợt khảo sát mô phỏng {code} (dữ liệu tổng hợp, seed {seed})",
             citizen_set=citizen_set,
             household_set=household_set,
-            starts_on=ROUND_START,
-            ends_on=ROUND_END,
+            starts_on=starts_on,
+            ends_on=ends_on,
             planned={
                 key: max(1, math.ceil(n / seeded_rng(f"{seed}:{key}:plan").uniform(0.88, 1.0)))
                 for key, n in allocation.items()
@@ -129,7 +133,7 @@ def generate_round(
         allocation = _allocate(total=households, units=units, seed=seed)
     citizen = spec_of(criteria_set=round_.citizen_set)
     household = spec_of(criteria_set=round_.household_set) if round_.household_set_id else None
-    maker = AnswerMaker(citizen, household, ROUND_START.year)
+    maker = AnswerMaker(citizen, household, round_.starts_on.year)
     user = _generator_user()
     pairs = run_pairs(round_=round_)
     done = members_total = 0
