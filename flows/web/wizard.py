@@ -24,6 +24,7 @@ from formtools.wizard.views import NamedUrlWizardView, WizardView
 from criteria.selectors import spec_of
 from flows.preview import preview_response
 from flows.responses import record_response
+from flows.web.review_display import ReviewWords
 from survey.display import display_answer
 from survey.forms import (
     HouseholdForm,
@@ -34,10 +35,12 @@ from survey.forms import (
     profile_of,
 )
 from survey.models import HouseholdResponse
+from survey.reference import SEXES
 from survey.revisit import HOUSEHOLD_INITIAL, earlier_duplicates
 from survey.selectors import entry_units, find_duplicates, last_return, visible_responses
 from survey.services import AlreadySurveyed, EditConflict, Submission, SurveyError
 from survey.steps import HOUSEHOLD, MEMBERS, REVIEW, Step, plan_steps, step_applies
+from units.models import AdminUnit
 
 FORM_CLASSES = {
     "household": HouseholdForm,
@@ -322,6 +325,8 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
         )
         specs = [s for s in (self.citizen, self.household_spec) if s is not None]
         questions = {q.code: q for spec in reversed(specs) for q in spec.questions}
+        words = ReviewWords(specs=specs, language=self.language)
+        household = self.get_cleaned_data_for_step(HOUSEHOLD) or {}
 
         def shown(items: dict[str, Any]) -> list[tuple[Any, str]]:
             return [
@@ -335,13 +340,17 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
             ]
 
         return {
-            "household": self.get_cleaned_data_for_step(HOUSEHOLD) or {},
+            "household": household,
+            "commune": AdminUnit.objects.filter(key=household.get("unit")).first(),
             "members": [
                 {
                     "member": member,
                     "profile": profile,
+                    "group": words.groups.get(profile.get("target_group") or "", ""),
+                    "sex": dict(SEXES).get(member.get("sex"), ""),
                     "answers": shown(member_answers),
                     "result": outcome,
+                    "outcome": words.outcome(outcome) if outcome else None,
                 }
                 for member, profile, member_answers, outcome in zip(
                     members, self.profiles(), answers, result.members, strict=True
@@ -349,6 +358,7 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
             ],
             "household_answers": shown(household_answers),
             "household_result": result.household,
+            "household_outcome": words.outcome(result.household) if result.household else None,
             "language": self.language,
         }
 

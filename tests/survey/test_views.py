@@ -178,17 +178,23 @@ def test_the_review_page_shows_every_answer_and_the_scores_it_would_give(surveyo
 
     blocks = review.select("section", data_testid="review-member")
     assert [b.select("h3")[0].text() for b in blocks] == [
-        "Nguyễn Văn An (40 tuổi, nong_dan)",
-        "Trần Thị Bình (35 tuổi, can_bo)",
-        "Nguyễn Minh Châu (10 tuổi)",
-        "Nguyễn Văn Dũng (68 tuổi, nong_dan)",
+        "Nguyễn Văn An (Nam, sinh năm 1981, 40 tuổi, Nông dân và người lao động ở nông thôn)",
+        "Trần Thị Bình (Nữ, sinh năm 1986, 35 tuổi, Cán bộ, công chức, viên chức)",
+        "Nguyễn Minh Châu (Nữ, sinh năm 2011, 10 tuổi)",
+        "Nguyễn Văn Dũng (Nam, sinh năm 1953, 68 tuổi, Nông dân và người lao động ở nông thôn)",
     ]
+    # Only the reviewer's score is missing: the review says so, not "missing answers".
     assert [b.select("p")[0].text() for b in blocks] == [
-        "Tổng điểm: 88,89 — chưa đủ câu trả lời để kết luận",
-        "Tổng điểm: 88 — chưa đủ câu trả lời để kết luận",
+        "Tổng điểm: 88,89 — chờ cán bộ chấm CD04",
+        "Tổng điểm: 88 — chờ cán bộ chấm CD04",
         "Không đánh giá Công dân học tập (không thuộc nhóm đối tượng của bộ tiêu chí).",
-        "Tổng điểm: 88,89 — chưa đủ câu trả lời để kết luận",
+        "Tổng điểm: 88,89 — chờ cán bộ chấm CD04",
     ]
+    reasons = [li.text() for li in blocks[0].select("li")]
+    assert reasons[0].startswith("CD04 (")
+    assert "encouragement_evidence" not in " ".join(reasons)
+    commune = review.find(lambda n: n.attrs.get("data-testid") == "review-commune").text()
+    assert commune == "Xã Nga Quán"
     cadre_answers = dict(
         (row.select("th")[0].text(), row.select("td")[0].text()) for row in blocks[1].select("tr")
     )
@@ -938,7 +944,7 @@ STEP_QUERIES = {
     "family": (15, 17),
     "household_questions": (15, 17),
 }
-REVIEW_PAGE_QUERIES = 15
+REVIEW_PAGE_QUERIES = 16  # one more than a step: the commune's name
 
 
 def team(size: int) -> list[dict[str, str]]:
