@@ -170,14 +170,20 @@ def status(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _own_job_or_404(request: HttpRequest, pk: int) -> ExportJob:
+    """One of the user's own exports; anyone else's answers 404 (logged)."""
+    job = ExportJob.objects.select_related("round").filter(pk=pk, user=request.user).first()
+    if job is None:
+        security_log.warning("export job refusal: user=%s job=%s", request.user.pk, pk)
+        raise Http404
+    return job
+
+
 @require_POST
 @export_view
 def retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask again for a failed export of one's own, with the same choices (checked again)."""
-    job = ExportJob.objects.select_related("round").filter(pk=pk, user=request.user).first()
-    if job is None:
-        security_log.warning("export retry refusal: user=%s job=%s", request.user.pk, pk)
-        raise Http404
+    job = _own_job_or_404(request, pk)
     if job.status != ExportJob.Status.FAILED:
         messages.error(request, _("Chỉ yêu cầu lại được một lần xuất bị lỗi."))
         return redirect("exports:list")
@@ -202,10 +208,7 @@ def retry(request: HttpRequest, pk: int) -> HttpResponse:
 @export_view
 def download(request: HttpRequest, pk: int) -> FileResponse:
     """Stream the file of one of the user's own finished exports; 404 for anyone else."""
-    job = ExportJob.objects.select_related("round").filter(pk=pk, user=request.user).first()
-    if job is None:
-        security_log.warning("export download refusal: user=%s job=%s", request.user.pk, pk)
-        raise Http404
+    job = _own_job_or_404(request, pk)
     if job.status != ExportJob.Status.DONE:
         raise Http404
     path = job_file(job)
