@@ -14,6 +14,7 @@ from accounts.selectors import get_visible_unit_or_404
 from scoring.area_summary import summarise_unit
 from scoring.comparison import compare_items, find_newest_version, list_area_options
 from scoring.selectors import RunNotFound, criteria_version, run_under_version
+from scoring.targets import targets_for
 from scoring.views.charts import build_comparison_chart, build_group_chart
 from scoring.views.common import (
     describe_included,
@@ -106,8 +107,18 @@ def compare(request: HttpRequest) -> HttpResponse:
             unit_keys={c for i in items for f in i["summary"].areas for c in f.area.communes},
         ),
         "share_url": request.get_full_path(),
+        # The national targets beside the rates, as on the overview (QĐ 677, QĐ 387).
+        "targets": national_targets(),
     }
     return render(request, "scoring/compare.html", context)
+
+
+def national_targets() -> dict[str, dict[str, float | None]]:
+    """indicator -> {"y2025", "y2030"}: the national values (provinces may differ)."""
+    return {
+        indicator: {"y2025": first, "y2030": second}
+        for indicator, (first, second, _source) in targets_for(provinces=()).items()
+    }
 
 
 def _with_charts(comparison: dict) -> dict:

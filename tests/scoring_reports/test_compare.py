@@ -34,6 +34,22 @@ def test_two_districts_side_by_side(client, signed_in, report_round):
         assert table_rows(again, testid) == table_rows(response, testid)
 
 
+def test_the_national_targets_stand_beside_the_compared_rates(client, signed_in, report_round):
+    signed_in(COMMITTEE)
+
+    response = client.get("/reports/compare/?item=r-bc:132@2020-02-01&item=r-bc:138@2020-02-01")
+
+    text = page_text(response)
+    assert (
+        "Chỉ tiêu quốc gia (QĐ 677/QĐ-TTg), người từ 15 tuổi đạt danh hiệu Công dân học tập: "
+        "40% năm 2025, 60% năm 2030." in text
+    )
+    assert (
+        "Chỉ tiêu quốc gia (QĐ 387/QĐ-TTg), hộ đạt danh hiệu Gia đình học tập: 70% năm 2025."
+        in text
+    )
+
+
 def test_rounds_on_different_versions_are_flagged_with_a_rescored_view(
     client, signed_in, report_round
 ):
