@@ -16,9 +16,11 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.core.management import call_command
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME
+from django_tasks_db.management.commands.db_worker import Worker
 
 from exports.jobs import worker_name
 from exports.models import WorkerBeat
@@ -53,7 +55,21 @@ def run_turn(*, interval: float) -> None:
     """One turn: recover jobs, record a heartbeat, run everything queued."""
     retrying(recover_interrupted_jobs, on_retry=_beat_quietly)
     retrying(beat)
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", str(interval))
+    # django-tasks-db's worker in batch mode, built here rather than through its command,
+    # which would reset its loggers to INFO and log a start and a stop every turn.
+    queue = Worker(
+        queue_names=[DEFAULT_TASK_QUEUE_NAME],
+        interval=interval,
+        batch=True,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=get_random_string(32),
+        excluded_queue_names=[],
+    )
+    # SIGTERM lets a running export finish, then stops (between turns it stops at once).
+    queue.configure_signals()
+    queue.run()
 
 
 def run_worker(

@@ -8,7 +8,7 @@ must be changed at the first login. Every change is audited; no password reaches
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -31,7 +31,11 @@ PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # noqa: S105 (an alphabet
 
 
 class AccountError(Exception):
-    """A refused account change, with a message for the user."""
+    """A refused account change; ``problems`` lists every message for the user."""
+
+    def __init__(self, problems: str | Sequence[str]):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -81,13 +85,10 @@ def managed_account(*, by: User, pk: int) -> User | None:
     return managed_accounts(by=by).filter(pk=pk).first()
 
 
-def _check_communes(*, by: User, unit_keys: Sequence[str], where: str = "") -> list[str]:
+def _check_communes(*, unit_keys: Sequence[str], allowed: set[str], where: str = "") -> list[str]:
     problems = []
     if not unit_keys:
         problems.append(where + _("Chọn ít nhất một xã/phường."))
-    allowed = set(
-        assignable_communes(by=by).filter(key__in=unit_keys).values_list("key", flat=True)
-    )
     outside = sorted(set(unit_keys) - allowed)
     if outside:
         problems.append(
@@ -96,6 +97,12 @@ def _check_communes(*, by: User, unit_keys: Sequence[str], where: str = "") -> l
             % {"keys": ", ".join(outside)}
         )
     return problems
+
+
+def _allowed(*, by: User, unit_keys: Iterable[str]) -> set[str]:
+    """Those of ``unit_keys`` that ``by`` may give to a surveyor (one query)."""
+    keys = set(unit_keys)
+    return set(assignable_communes(by=by).filter(key__in=keys).values_list("key", flat=True))
 
 
 def _require_change_at_login(user: User) -> None:
@@ -124,6 +131,7 @@ def create_surveyors(*, by: User, accounts: Sequence[NewSurveyor]) -> list[Crede
             "username", flat=True
         )
     )
+    allowed = _allowed(by=by, unit_keys=(key for a in accounts for key in a.unit_keys))
     for number, account in enumerate(accounts, start=1):
         where = account.where or _("Tài khoản %(n)s (%(username)s): ") % {
             "n": number,
@@ -143,9 +151,9 @@ def create_surveyors(*, by: User, accounts: Sequence[NewSurveyor]) -> list[Crede
         if not account.full_name.strip():
             problems.append(where + _("thiếu họ và tên."))
         seen.add(account.username)
-        problems.extend(_check_communes(by=by, unit_keys=account.unit_keys, where=where))
+        problems.extend(_check_communes(unit_keys=account.unit_keys, allowed=allowed, where=where))
     if problems:
-        raise AccountError("\n".join(problems))
+        raise AccountError(problems)
     group = ensure_roles()[SURVEYOR]
     made = []
     for account in accounts:
@@ -180,9 +188,9 @@ def _managed_or_refuse(*, by: User, user: User) -> None:
 def set_communes(*, by: User, user: User, unit_keys: Sequence[str]) -> None:
     """Give a surveyor exactly these communes (all in the scope of ``by``)."""
     _managed_or_refuse(by=by, user=user)
-    problems = _check_communes(by=by, unit_keys=unit_keys)
+    problems = _check_communes(unit_keys=unit_keys, allowed=_allowed(by=by, unit_keys=unit_keys))
     if problems:
-        raise AccountError(" ".join(problems))
+        raise AccountError(problems)
     before = sorted(user.scope_assignments.values_list("unit_id", flat=True))
     ScopeAssignment.objects.filter(user=user).exclude(unit_id__in=unit_keys).delete()
     for key in unit_keys:

@@ -126,7 +126,6 @@ def plan_of(*, round_: Round) -> RoundPlan:
     )
 
 
-@transaction.atomic
 def create_round(
     *,
     code: str,
@@ -148,6 +147,14 @@ def create_round(
         ends_on=ends_on,
         planned=planned,
     )
+    return create_round_from(code=code, plan=plan, user=user, status=status)
+
+
+@transaction.atomic
+def create_round_from(
+    *, code: str, plan: RoundPlan, user: User | None, status: str = Round.Status.PLANNED
+) -> Round:
+    """Create a round from a plan (the round form's), checked as every round is."""
     if not code or Round.objects.filter(code=code).exists():
         raise SurveyError(_("Mã đợt “%(code)s” đã được dùng.") % {"code": code})
     _check_plan(plan=plan, user=user)
@@ -199,10 +206,15 @@ def update_round(*, round_: Round, plan: RoundPlan, user: User | None) -> Round:
     round_.ends_on = plan.ends_on
     round_.save(update_fields=["name", "citizen_set", "household_set", "starts_on", "ends_on"])
     round_.round_units.exclude(unit_id__in=plan.planned).delete()
-    for key, count in plan.planned.items():
-        RoundUnit.objects.update_or_create(
-            round=round_, unit_id=key, defaults={"planned_households": count}
-        )
+    kept = {ru.unit_id: ru for ru in round_.round_units.all()}
+    for key, row in kept.items():
+        row.planned_households = plan.planned[key]
+    RoundUnit.objects.bulk_update(kept.values(), ["planned_households"])
+    RoundUnit.objects.bulk_create(
+        RoundUnit(round=round_, unit_id=key, planned_households=count)
+        for key, count in plan.planned.items()
+        if key not in kept
+    )
     record_event(
         action=Action.CHANGE,
         user=user,

@@ -88,7 +88,8 @@ def account_new(request: HttpRequest) -> HttpResponse:
         try:
             return _sheet(request, create_surveyors(by=request.user, accounts=[account]))
         except AccountError as refused:
-            form.add_error(None, str(refused))
+            for problem in refused.problems:
+                form.add_error(None, problem)
     context = {"form": form, "groups": groups, "picked": picked}
     status = 400 if request.method == "POST" else 200
     return render(request, "people/new.html", context, status=status)
@@ -110,7 +111,7 @@ def account_import(request: HttpRequest) -> HttpResponse:
             accounts = read_accounts_file(name=upload.name, content=upload.read(), by=request.user)
             return _sheet(request, create_surveyors(by=request.user, accounts=accounts))
         except AccountError as refused:
-            problems = str(refused).split("\n")
+            problems = refused.problems
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "problems": problems}
     return render(request, "people/import.html", context, status=status)
@@ -146,5 +147,6 @@ def account_change(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.error(request, _("Thao tác không hợp lệ."))
     except AccountError as refused:
-        messages.error(request, str(refused))
+        for problem in refused.problems:
+            messages.error(request, problem)
     return redirect("people:detail", pk=account.pk)

@@ -11,10 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from criteria.spec import CriteriaSpec
-from scoring.engine.results import MISSING
+from scoring.engine.results import MISSING, REVIEWER_PENDING
 
-# The engine's English wording of a missing reviewer score (scoring.engine.indicator_plan).
-REVIEWER_PENDING = "reviewer score not yet entered"
 LEADING_CODE = re.compile(r"^([A-Z]+[0-9]+): (.*)$", re.S)
 WORD = re.compile(r"\b[a-z][a-z0-9_]*\b")
 
@@ -56,7 +54,7 @@ class ReviewWords:
         pending = tuple(
             i.code
             for i in missing
-            if i.reasons and all(REVIEWER_PENDING in r.en for r in i.reasons)
+            if i.reasons and all(r.kind == REVIEWER_PENDING for r in i.reasons)
         )
         if result.recognised is None:
             state = (

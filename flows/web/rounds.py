@@ -19,7 +19,8 @@ from flows.web.round_forms import MoveForm, RoundForm, initial_of
 from survey.errors import SurveyError
 from survey.models import Round
 from survey.round_selectors import commune_groups, managed_round, managed_rounds, submitted_counts
-from survey.rounds import MOVES, create_round, move_round, plan_of, update_round
+from survey.rounds import MOVES, create_round_from, move_round, plan_of, update_round
+from units.selectors import by_name
 
 security_log = logging.getLogger("security.scope")
 manager_required = permission_required("accounts.manage_rounds", raise_exception=True)
@@ -61,18 +62,9 @@ def round_new(request: HttpRequest) -> HttpResponse:
         return _form_page(request, form=RoundForm(communes=keys), groups=groups, picked={})
     form = RoundForm(request.POST, communes=keys)
     if form.is_valid():
-        data = form.cleaned_data
-        plan = form.plan()
         try:
-            round_ = create_round(
-                code=data["code"],
-                name=plan.name,
-                citizen_set=plan.citizen_set,
-                household_set=plan.household_set,
-                starts_on=plan.starts_on,
-                ends_on=plan.ends_on,
-                planned=plan.planned,
-                user=request.user,
+            round_ = create_round_from(
+                code=form.cleaned_data["code"], plan=form.plan(), user=request.user
             )
         except SurveyError as refused:
             form.add_error(None, str(refused))
@@ -118,9 +110,10 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
     """Show a round: period, criteria, communes with planned and entered households, moves."""
     round_ = _round_or_404(request, code)
     entered = submitted_counts(round_=round_)
+    rows = {ru.unit_id: ru for ru in round_.round_units.select_related("unit", "unit__parent")}
     communes = [
-        (ru.unit, ru.planned_households, entered.get(ru.unit_id, 0))
-        for ru in round_.round_units.select_related("unit", "unit__parent").order_by("unit__name")
+        (unit, rows[unit.key].planned_households, entered.get(unit.key, 0))
+        for unit in by_name(ru.unit for ru in rows.values())
     ]
     moves = [
         {"status": target, "needs_reason": needs, "label": Round.Status(target).label}

@@ -7,6 +7,7 @@ from scoring.engine.results import (
     FULL,
     MISSING,
     NOT_APPLICABLE,
+    REVIEWER_PENDING,
     SCORED,
     IndicatorResult,
     Reason,
@@ -86,9 +87,10 @@ class _IndicatorPlan:
                 _, question, reviewer = entry
                 if reviewer:
                     reasons.append(
-                        _both(
+                        Reason(
                             f"{self.code}: chưa có điểm của người kiểm tra ({question})",
                             f"{self.code}: reviewer score not yet entered ({question})",
+                            REVIEWER_PENDING,
                         )
                     )
                 else:

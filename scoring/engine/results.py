@@ -19,13 +19,20 @@ RESCALE = "rescale"
 
 # Results ---------------------------------------------------------------------------
 
+REVIEWER_PENDING = "reviewer_pending"
+
 
 @dataclass(frozen=True, slots=True)
 class Reason:
-    """One reason, in both languages (pure code has no active language)."""
+    """One reason, in both languages (pure code has no active language).
+
+    ``kind`` marks reasons a page words differently: REVIEWER_PENDING is a missing score
+    that only a reviewer enters (the household waits for staff, not for the surveyor).
+    """
 
     vi: str
     en: str
+    kind: str = ""
 
     def get(self, language: str) -> str:
         return self.en if language.startswith("en") else self.vi

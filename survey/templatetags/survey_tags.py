@@ -1,6 +1,8 @@
 import json
 
 from django import template
+from django.forms import BaseFormSet
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -23,9 +25,6 @@ def error_summary(form) -> list[tuple[str, str]]:
 
     A step's form is a form, or a formset of member forms (named "Thành viên n").
     """
-    from django.forms import BaseFormSet
-    from django.utils.translation import gettext as _
-
     entries: list[tuple[str, str]] = []
     forms = list(form) if isinstance(form, BaseFormSet) else [form]
     if isinstance(form, BaseFormSet):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from criteria.spec import Label
 from flows.web.review_display import ReviewWords
-from scoring.engine.results import Reason
+from scoring.engine.results import REVIEWER_PENDING, Reason
 
 
 class Spec:
@@ -34,6 +34,7 @@ class Result:
 REVIEWER = Reason(
     "CD04: chưa có điểm của người kiểm tra (encouragement_evidence)",
     "CD04: reviewer score not yet entered (encouragement_evidence)",
+    REVIEWER_PENDING,
 )
 ANSWER = Reason("CD01: thiếu câu trả lời self_study", "CD01: answer missing for self_study")
 
