@@ -76,6 +76,28 @@ class RoundUnit(models.Model):
         return f"{self.round.code}: {self.unit}"
 
 
+class RoundSurveyor(models.Model):
+    """A surveyor assigned to a commune of a round.
+
+    A commune with assigned surveyors is entered by them (and by staff) only; a commune
+    with none is open to every surveyor whose communes include it.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="surveyors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("units.AdminUnit", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("phân công điều tra viên")
+        verbose_name_plural = _("phân công điều tra viên")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user", "unit"], name="round_surveyor_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round.code}: {self.user} – {self.unit}"
+
+
 class Household(models.Model):
     """A household across rounds: round 2 revisits the same one by its ``code``."""
 

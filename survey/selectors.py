@@ -16,6 +16,7 @@ from survey.models import (
     HouseholdResponse,
     ResponseStatus,
     Round,
+    RoundSurveyor,
     RoundUnit,
     UnitLock,
     UnitLockEvent,
@@ -26,24 +27,43 @@ from units.selectors import by_name
 from units.text import name_key, plain_key
 
 
+def bound_by_assignment(*, user: User) -> bool:
+    """Whether a round's surveyor assignments bind ``user``: surveyors yes, reviewing staff no."""
+    return not user.has_perm("accounts.review_survey_data")
+
+
+def _entry_filter(*, user: User, round_: Round) -> Q:
+    """Communes of ``round_`` open to ``user``: all for staff; assigned or unassigned otherwise."""
+    in_round = Q(key__in=round_.round_units.values_list("unit_id", flat=True))
+    if not bound_by_assignment(user=user):
+        return in_round
+    assigned = RoundSurveyor.objects.filter(round=round_)
+    mine = assigned.filter(user=user).values_list("unit_id", flat=True)
+    return in_round & (Q(key__in=mine) | ~Q(key__in=assigned.values_list("unit_id", flat=True)))
+
+
 def entry_units(*, user: User, round_: Round) -> list[AdminUnit]:
     """Return the communes where ``user`` may enter data in ``round_`` (open rounds only)."""
     if round_.status != Round.Status.OPEN:
         return []
-    allowed = changeable_units(user=user).filter(
-        key__in=round_.round_units.values_list("unit_id", flat=True)
-    )
-    return by_name(allowed)
+    return by_name(changeable_units(user=user).filter(_entry_filter(user=user, round_=round_)))
 
 
 def rounds_for_entry(*, user: User) -> list[Round]:
     """Return the open rounds in which ``user`` has at least one commune to survey."""
     units = changeable_units(user=user).values_list("key", flat=True)
-    return list(
+    rounds = (
         Round.objects.filter(status=Round.Status.OPEN, round_units__unit__in=units)
         .distinct()
         .order_by("-starts_on")
     )
+    if not bound_by_assignment(user=user):
+        return list(rounds)
+    return [
+        r
+        for r in rounds
+        if changeable_units(user=user).filter(_entry_filter(user=user, round_=r)).exists()
+    ]
 
 
 def round_is_visible(*, user: User, round_: Round) -> bool:

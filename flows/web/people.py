@@ -27,7 +27,8 @@ from flows.people import (
     set_communes,
 )
 from flows.people_import import MAX_UPLOAD_BYTES, read_accounts_file
-from survey.round_selectors import commune_groups
+from survey.models import Round
+from survey.round_selectors import commune_groups, managed_rounds
 
 security_log = logging.getLogger("security.scope")
 manager_required = permission_required("accounts.manage_accounts", raise_exception=True)
@@ -69,7 +70,8 @@ def _sheet(request: HttpRequest, credentials) -> HttpResponse:
 def account_list(request: HttpRequest) -> HttpResponse:
     """List the surveyors the user manages, with their communes and last login."""
     accounts = managed_accounts(by=request.user)
-    return render(request, "people/list.html", {"accounts": accounts})
+    rounds = managed_rounds(user=request.user).exclude(status=Round.Status.CLOSED)
+    return render(request, "people/list.html", {"accounts": accounts, "rounds": rounds})
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from flows.assignments import assigned_names
 from flows.web.round_forms import MoveForm, RoundForm, initial_of
 from survey.errors import SurveyError
 from survey.models import Round
@@ -111,8 +112,9 @@ def round_detail(request: HttpRequest, code: str) -> HttpResponse:
     round_ = _round_or_404(request, code)
     entered = submitted_counts(round_=round_)
     rows = {ru.unit_id: ru for ru in round_.round_units.select_related("unit", "unit__parent")}
+    names = assigned_names(round_=round_)
     communes = [
-        (unit, rows[unit.key].planned_households, entered.get(unit.key, 0))
+        (unit, rows[unit.key].planned_households, entered.get(unit.key, 0), names.get(unit.key, []))
         for unit in by_name(ru.unit for ru in rows.values())
     ]
     moves = [

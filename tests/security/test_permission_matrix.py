@@ -479,6 +479,14 @@ EXPECTED: dict[str, dict[str, str]] = {
         committee="403 403 | 405 405",
         administrator="200 200 | 405 405",
     ),
+    "people:round_surveyors": row(
+        anonymous="302 302 | 302 302",
+        surveyor="403 403 | 403 403",
+        commune_staff="200 404 | 302 404",
+        province_staff="200 404 | 302 404",
+        committee="403 403 | 403 403",
+        administrator="200 200 | 302 302",
+    ),
     "people:change": row(
         anonymous="405 405 | 302 302",
         surveyor="405 405 | 403 403",
