@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
@@ -10,12 +13,14 @@ from scoring.services import record_response_scores, record_status_changes
 from survey.models import HouseholdResponse, ResponseStatus, Round, UnitLock
 from survey.review import approve_and_lock, move_status, move_statuses
 from survey.review import unlock_unit as unlock_unit
+from survey.reviewer_scores import save_reviewer_scores
 
 __all__ = [
     "approve_response",
     "bulk_transition",
     "lock_unit",
     "return_response",
+    "score_as_reviewer",
     "unlock_unit",
     "verify_response",
 ]
@@ -67,3 +72,24 @@ def lock_unit(*, user: User, round_: Round, unit_key: str) -> UnitLock:
     locked = approve_and_lock(user=user, round_=round_, unit_key=unit_key)
     record_status_changes(responses=locked.approved)
     return locked.lock
+
+
+@transaction.atomic
+def score_as_reviewer(
+    *,
+    user: User,
+    response: HouseholdResponse,
+    base_revision: int,
+    values: Mapping[str, Any],
+    language: str = "vi",
+) -> HouseholdResponse:
+    """Store the reviewer's scores of a response and score it again."""
+    scored = save_reviewer_scores(
+        response_id=response.pk,
+        user=user,
+        base_revision=base_revision,
+        values=values,
+        language=language,
+    )
+    record_response_scores(response=scored)
+    return scored

@@ -33,7 +33,7 @@ from survey.models import (
 )
 from survey.review import AFTER_CORRECTION, ensure_unlocked, record_transition
 from survey.selectors import entry_units
-from survey.shape import MEMBER_FIELDS
+from survey.snapshots import differences, snapshot_of
 from units.text import plain_key
 
 
@@ -165,7 +165,7 @@ def save_submission(*, draft_id: uuid.UUID, user: User, submission: Submission) 
             round_code=round_.code,
             object_type="household_response",
             object_id=response.pk,
-            details={"new": _snapshot(response)},
+            details={"new": snapshot_of(response)},
         )
     draft.delete()
     return Saved(response, written=True)
@@ -261,37 +261,6 @@ def _create_response(*, draft: Draft, user: User, submission: Submission) -> Hou
     return response
 
 
-def _snapshot(response: HouseholdResponse) -> dict[str, Any]:
-    members = {
-        str(m.person_id): {
-            **{f: getattr(m, f) for f in MEMBER_FIELDS},
-            "answers": m.answers,
-        }
-        for m in response.members.all()
-    }
-    return {
-        "unit": response.unit_id,
-        "village": response.village,
-        "address": response.address,
-        "head_name": response.head_name,
-        "survey_date": response.survey_date.isoformat(),
-        "answers": response.answers,
-        "members": members,
-    }
-
-
-def _differences(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> list[dict]:
-    changes = []
-    for key in sorted(set(old) | set(new), key=str):
-        path = f"{prefix}{key}"
-        a, b = old.get(key), new.get(key)
-        if isinstance(a, dict) and isinstance(b, dict):
-            changes += _differences(a, b, f"{path}.")
-        elif a != b:
-            changes.append({"field": path, "old": a, "new": b})
-    return changes
-
-
 def _apply_correction(*, draft: Draft, user: User, submission: Submission) -> HouseholdResponse:
     response = (
         HouseholdResponse.objects.select_for_update()
@@ -313,7 +282,7 @@ def _apply_correction(*, draft: Draft, user: User, submission: Submission) -> Ho
         )
     if response.status == ResponseStatus.APPROVED:
         raise SurveyError(_("Phiếu đã được phê duyệt, không thể sửa."))
-    before = _snapshot(response)
+    before = snapshot_of(response)
     known = set(response.members.values_list("person_id", flat=True))
     kept = {
         str(m.person_id): {k: v for k, v in m.answers.items() if k in submission.kept_answers}
@@ -344,7 +313,7 @@ def _apply_correction(*, draft: Draft, user: User, submission: Submission) -> Ho
     response.save()
     response.members.all().delete()
     MemberResponse.objects.bulk_create(_member_rows(response, submission, known))
-    changes = _differences(before, _snapshot(response))
+    changes = differences(before, snapshot_of(response))
     ResponseChange.objects.create(
         response=response, revision=response.revision, changed_by=user, changes=changes
     )

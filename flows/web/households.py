@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 from audit.models import Action
 from audit.services import record_event
 from criteria.selectors import spec_of
+from flows.web.change_display import change_history
+from flows.web.reviewer_scores import reviewer_form
 from scoring.response_scores import listed_scores, response_scores
 from survey.models import HouseholdResponse, ResponseStatus, Round
 from survey.prefill import step_data_from_response
@@ -285,7 +287,11 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "household_indicators": _indicator_rows(household_spec, household_score)
             if household_spec
             else [],
-            "changes": response.changes.select_related("changed_by"),
+            "changes": change_history(
+                response=response,
+                specs=[citizen, household_spec] if household_spec else [citizen],
+                language=language,
+            ),
             "history": household_history(response=response, user=request.user),
             "transitions": response.transitions.select_related("by"),
             "returned": last_return(response=response),
@@ -294,6 +300,9 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_verify": ResponseStatus.VERIFIED in targets,
             "can_return": ResponseStatus.RETURNED in targets,
             "can_approve": ResponseStatus.APPROVED in targets,
+            "score_form": reviewer_form(request=request, response=response)
+            if lock is None
+            else None,
             "language": language,
             "citizen": citizen,
         },

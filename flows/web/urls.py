@@ -3,6 +3,7 @@ from django.urls import path
 from flows.web import households as views
 from flows.web import imports as import_views
 from flows.web import review as review_views
+from flows.web import reviewer_scores as score_views
 from flows.web import revisit as revisit_views
 from flows.web import rounds as round_views
 from flows.web.wizard import HouseholdWizard
@@ -38,6 +39,7 @@ urlpatterns = [
         name="revisit_start",
     ),
     path("responses/<int:pk>/review/", review_views.transition, name="transition"),
+    path("responses/<int:pk>/scores/", score_views.reviewer_scores, name="reviewer_scores"),
     path("rounds/<slug:code>/review/", review_views.dashboard, name="review"),
     path(
         "rounds/<slug:code>/bulk/<slug:action>/",

@@ -399,6 +399,14 @@ EXPECTED: dict[str, dict[str, str]] = {
         committee="405 405 | 403 403",
         administrator="405 405 | 404 404",
     ),
+    "survey:reviewer_scores": row(
+        anonymous="405 405 | 302 302",
+        surveyor="405 405 | 403 403",
+        commune_staff="405 405 | 302 404",
+        province_staff="405 405 | 302 404",
+        committee="405 405 | 403 403",
+        administrator="405 405 | 403 403",
+    ),
     "survey:transition": row(
         anonymous="405 405 | 302 302",
         surveyor="405 405 | 403 403",

@@ -599,7 +599,7 @@ def test_a_correction_through_the_pages_records_only_what_changed(surveyor_clien
     assert (saved.village, saved.revision) == ("Thôn 4", 2)
     assert list(saved.members.values_list("person_id", flat=True)) == persons
     history = page(surveyor_client.get(end)).find_all(lambda n: n.tag == "details")[-1]
-    assert [td.text() for td in history.select("td")] == ["village", "Thôn 3", "Thôn 4"]
+    assert [td.text() for td in history.select("td")] == ["Thôn/tổ", "Thôn 3", "Thôn 4"]
     assert HouseholdResponse.objects.count() == 1
     assert not Draft.objects.exists()
 
