@@ -42,22 +42,33 @@ def ensure_venv(*, extras: str) -> None:
     stamp.write_text(digest)
 
 
-def ensure_chromium() -> None:
-    """Install Debian's chromium (browser tests) and gettext (the translation check) when
-    missing and we may."""
-    missing = [
-        package
-        for package, command in (("chromium", "chromium"), ("gettext", "xgettext"))
-        if not shutil.which(command)
-    ]
+# Debian packages the tests use, by the command each provides: chromium (browser tests),
+# gettext (the translation check), LibreOffice and poppler (the printed workbook). The
+# last two come without their recommended packages (hundreds of MB the tests never use).
+TEST_PACKAGES = (
+    ("chromium", "chromium", True),
+    ("gettext", "xgettext", True),
+    ("libreoffice-calc-nogui", "soffice", False),
+    ("poppler-utils", "pdftotext", False),
+)
+
+
+def ensure_test_packages() -> None:
+    """Install the Debian packages of TEST_PACKAGES that are missing, when we may."""
+    missing = [(p, rec) for p, command, rec in TEST_PACKAGES if not shutil.which(command)]
     if not missing:
         return
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         _run("apt-get", "update", "-qq", env=env)
-        _run("apt-get", "install", "-y", "-qq", *missing, env=env)
+        for recommends in (True, False):
+            packages = [p for p, rec in missing if rec is recommends]
+            if packages:
+                flags = [] if recommends else ["--no-install-recommends"]
+                _run("apt-get", "install", "-y", "-qq", *flags, *packages, env=env)
     else:
-        print(f"not found: {', '.join(missing)}; the tests that need them will be skipped.")
+        names = ", ".join(p for p, _rec in missing)
+        print(f"not found: {names}; the tests that need them will be skipped.")
 
 
 def django_env() -> dict[str, str]:
@@ -124,7 +135,7 @@ def _stop(process: subprocess.Popen) -> None:
 def install(argv: list[str]) -> None:
     """Install everything the tests need, without running them (used by CI)."""
     ensure_venv(extras="test")
-    ensure_chromium()
+    ensure_test_packages()
 
 
 def test(argv: list[str]) -> None:

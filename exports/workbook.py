@@ -3,8 +3,13 @@
 openpyxl in write-only mode streams every sheet to disk as it is written, so a detail
 sheet of a million members costs the same memory as one of a hundred. Formula-like text
 is written as quote-prefixed text cells (``exports.cells``); rates are shares with a
-``0.0%`` number format (numbers, not text), frozen header rows, autofilters, widths and
-A4 landscape print setup with the header row repeated on every page.
+``0.0%`` number format (numbers, not text), frozen header rows, autofilters and widths.
+
+Printed, every sheet is A4 landscape at a fixed 80 % (11-point text prints at 8.8
+points): a table wider than a page continues on further pages with its header row and
+its unit columns repeated, rather than being shrunk to one page width, which made the
+40-odd summary columns print at about 3 points. Each page is headed with the round and
+the sheet name and numbered "Trang n/m".
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -40,6 +47,9 @@ from exports.details import DetailTable
 from scoring.models import Target
 
 EXCEL_MAX_ROWS = 1_048_576
+ROW_KEYS = frozenset({"dimension", "level", "code", "area"})
+LINE_HEIGHT = 15  # points per line of 11-point text
+PRINT_SCALE = 80  # percent; the smallest that keeps 11-point text at 8 points or more
 FORMATS = {"pct": "0.0%", "num": "0.00", "int": "#,##0", "text": "@"}
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -81,6 +91,9 @@ def write_workbook(
 
         write_detail(workbook, table, max_rows=max_rows, progress=step)
         done += table.count
+    # Headers and footers are written with each sheet's tail, at save.
+    for sheet in workbook.worksheets:
+        _print_frame(sheet, f"{export.round_code} – {export.round_name}")
     workbook.save(target)
     if progress:
         progress(100)
@@ -103,10 +116,15 @@ def _sheet(workbook: Workbook, title: str) -> Worksheet:
     setup = sheet.page_setup
     setup.orientation = "landscape"
     setup.paperSize = Worksheet.PAPERSIZE_A4
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    setup.scale = PRINT_SCALE
     return sheet
+
+
+def _print_frame(sheet: Worksheet, heading: str) -> None:
+    """Head every printed page with the round and the sheet, and number it."""
+    sheet.oddHeader.left.text = heading.replace("&", "&&")
+    sheet.oddHeader.right.text = "&A"
+    sheet.oddFooter.center.text = _("Trang &P/&N")
 
 
 def _text_cell(sheet: Worksheet, value: str) -> WriteOnlyCell:
@@ -138,6 +156,12 @@ def _cell(sheet: Worksheet, value: Any, *, kind: str = "", font=None, fill=None)
     return cell
 
 
+def _wrapped(sheet: Worksheet, value: Any, *, font=None) -> WriteOnlyCell:
+    cell = _cell(sheet, value, font=font)
+    cell.alignment = WRAP
+    return cell
+
+
 def _header(sheet: Worksheet, headers: Sequence[str]) -> list[WriteOnlyCell]:
     cells = []
     for text in headers:
@@ -147,12 +171,44 @@ def _header(sheet: Worksheet, headers: Sequence[str]) -> list[WriteOnlyCell]:
     return cells
 
 
-def _prepare_table(sheet: Worksheet, widths: Sequence[float], *, header_row: int = 1) -> None:
-    """Widths and frozen header: must be set before the first row is written."""
+def _prepare_table(
+    sheet: Worksheet,
+    widths: Sequence[float],
+    *,
+    headers: Sequence[str],
+    header_row: int = 1,
+    key_columns: int = 1,
+) -> None:
+    """Widths, frozen header and printed titles: set before the first row is written.
+
+    ``key_columns`` are the leading columns that name a row (the unit); they stay in view
+    when scrolling and are printed again on every page. The header row is made high
+    enough for its wrapped headers: LibreOffice does not grow it when opening the file.
+    """
     for n, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(n)].width = width
-    sheet.freeze_panes = f"A{header_row + 1}"
+    lines = max((_lines(h, w) for h, w in zip(headers, widths, strict=True)), default=1)
+    sheet.row_dimensions[header_row].height = LINE_HEIGHT * lines
+    sheet.freeze_panes = f"{get_column_letter(key_columns + 1)}{header_row + 1}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_title_cols = f"A:{get_column_letter(key_columns)}"
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` characters wide."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > width - 1:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
+
+
+def _key_columns(columns: Sequence[Column]) -> int:
+    """How many leading columns name the row (dimension, level, code, unit)."""
+    keys = [c.key for c in columns]
+    return next((n for n, key in enumerate(keys) if key not in ROW_KEYS), len(keys)) or 1
 
 
 def _finish_table(sheet: Worksheet, columns: int, rows: int, *, header_row: int = 1) -> None:
@@ -169,7 +225,12 @@ def _table(
     row_fill: Callable[[Any], PatternFill | None] = lambda r: None,
 ) -> Worksheet:
     sheet = _sheet(workbook, title)
-    _prepare_table(sheet, [c.width for c in columns])
+    _prepare_table(
+        sheet,
+        [c.width for c in columns],
+        headers=[c.header for c in columns],
+        key_columns=_key_columns(columns),
+    )
     sheet.append(_header(sheet, [c.header for c in columns]))
     for row in rows:
         fill = row_fill(row)
@@ -189,32 +250,33 @@ def _subtotal_fill(row: Any) -> PatternFill | None:
 # Sheets ----------------------------------------------------------------------------------
 
 
+COVER_WIDTHS = (34, 76)
+
+
 def _cover(workbook: Workbook, export: RoundExport) -> None:
     sheet = _sheet(workbook, _("Thông tin"))
-    sheet.column_dimensions["A"].width = 28
-    sheet.column_dimensions["B"].width = 90
+    # Both columns wrap, so a long label never runs into its value; together they fit
+    # the width of a printed page. Row heights are set for the same reason as headers'.
+    for letter, width in zip("AB", COVER_WIDTHS, strict=True):
+        sheet.column_dimensions[letter].width = width
+    note = _(
+        "Tỷ lệ đạt = số người đạt ÷ số người đã xác định được kết quả; người "
+        "chưa xác định (thiếu câu trả lời) được đếm riêng. Khoảng tin cậy 95% "
+        "theo phương pháp Wilson. Ô tô đỏ: thấp hơn chỉ tiêu năm 2025."
+    )
+    lines = [*export.cover, None, (_("Ghi chú"), note)]
     sheet.append(
         [_cell(sheet, _("Kết quả khảo sát Công dân học tập"), font=Font(bold=True, size=14))]
     )
     sheet.append([])
-    for label, value in export.cover:
-        value_cell = _cell(sheet, value)
-        value_cell.alignment = WRAP
-        sheet.append([_cell(sheet, label, font=BOLD), value_cell])
-    sheet.append([])
-    sheet.append(
-        [
-            _cell(sheet, _("Ghi chú"), font=BOLD),
-            _cell(
-                sheet,
-                _(
-                    "Tỷ lệ đạt = số người đạt ÷ số người đã xác định được kết quả; người "
-                    "chưa xác định (thiếu câu trả lời) được đếm riêng. Khoảng tin cậy 95% "
-                    "theo phương pháp Wilson. Ô tô đỏ: thấp hơn chỉ tiêu năm 2025."
-                ),
-            ),
-        ]
-    )
+    for row, line in enumerate(lines, start=3):
+        if line is None:
+            sheet.append([])
+            continue
+        label, value = line
+        height = max(_lines(str(t), w) for t, w in zip(line, COVER_WIDTHS, strict=True))
+        sheet.row_dimensions[row].height = LINE_HEIGHT * height
+        sheet.append([_wrapped(sheet, label, font=BOLD), _wrapped(sheet, value)])
 
 
 def _summary(workbook: Workbook, export: RoundExport) -> None:
@@ -259,7 +321,6 @@ def _chart(workbook: Workbook, export: RoundExport) -> None:
     bars = BarChart()
     bars.type = "col"
     bars.title = _("Tỷ lệ người từ 15 tuổi đạt danh hiệu theo đơn vị, so với chỉ tiêu 2025")
-    bars.y_axis.title = _("Tỷ lệ")
     bars.y_axis.number_format = "0%"
     bars.y_axis.scaling.min = 0
     bars.y_axis.scaling.max = 1
@@ -270,9 +331,18 @@ def _chart(workbook: Workbook, export: RoundExport) -> None:
     line.add_data(Reference(sheet, min_col=3, min_row=1, max_row=last), titles_from_data=True)
     line.set_categories(categories)
     bars += line
+    # Axis and legend text at 11 points, as on the tables: printed at 80 % it stays above
+    # 8 points (the chart's default 10 points would print at exactly 8).
+    for part in (bars.x_axis, bars.y_axis, bars.legend):
+        part.txPr = _chart_text(points=11)
     bars.width = max(16, 1.2 * len(rows))
     bars.height = 9
     sheet.add_chart(bars, "E2")
+
+
+def _chart_text(*, points: int) -> RichText:
+    size = CharacterProperties(sz=points * 100)
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=size), endParaRPr=size)])
 
 
 def _indicator(workbook: Workbook, export: RoundExport, code: str, *, household: bool) -> None:
@@ -282,7 +352,13 @@ def _indicator(workbook: Workbook, export: RoundExport, code: str, *, household:
     columns = indicator_columns(household=household)
     rows = indicator_rows(export.rows, code, household=household)
     sheet = _sheet(workbook, sheet_name)
-    _prepare_table(sheet, [c.width for c in columns], header_row=2)
+    _prepare_table(
+        sheet,
+        [c.width for c in columns],
+        headers=[c.header for c in columns],
+        header_row=2,
+        key_columns=_key_columns(columns),
+    )
     sheet.append([_cell(sheet, f"{code} – {labels.get(code, '')}", font=BOLD)])
     sheet.append(_header(sheet, [c.header for c in columns]))
     for row in rows:
@@ -330,7 +406,7 @@ def write_detail(
             title = table.title if not names else f"{table.title} ({len(names) + 1})"
             sheet = _sheet(workbook, title)
             names.append(sheet.title)
-            _prepare_table(sheet, widths)
+            _prepare_table(sheet, widths, headers=table.headers)
             sheet.append(_header(sheet, table.headers))
             written = 0
         sheet.append([_guarded(sheet, v) if v.__class__ is str else v for v in row])
@@ -340,7 +416,7 @@ def write_detail(
     if sheet is None:  # no rows: one sheet with the header
         sheet = _sheet(workbook, table.title)
         names.append(sheet.title)
-        _prepare_table(sheet, widths)
+        _prepare_table(sheet, widths, headers=table.headers)
         sheet.append(_header(sheet, table.headers))
     _finish_table(sheet, len(table.headers), written)
     if progress:

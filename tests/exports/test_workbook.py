@@ -91,10 +91,18 @@ def test_rates_are_numbers_shown_as_percentages_and_below_target_is_marked(summa
     headers = [c.value for c in sheet[1]]
     rate = sheet.cell(row=2, column=headers.index("Tỷ lệ đạt") + 1)
     assert isinstance(rate.value, float) and rate.number_format == "0.0%"
-    assert sheet.freeze_panes == "A2"
+    assert sheet.freeze_panes == "D2"  # level, code and unit stay in view
     assert sheet.auto_filter.ref == f"A1:{sheet.cell(row=1, column=len(headers)).column_letter}7"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
-    assert sheet.print_title_rows == "$1:$1"
+    assert (sheet.page_setup.scale, sheet.page_setup.fitToWidth) == (80, None)
+    assert (
+        not sheet.sheet_properties.pageSetUpPr or not sheet.sheet_properties.pageSetUpPr.fitToPage
+    )
+    assert (sheet.print_title_rows, sheet.print_title_cols) == ("$1:$1", "$A:$C")
+    assert (
+        sheet.oddHeader.left.text == "r-bc – Đợt khảo sát mô phỏng r-bc (dữ liệu tổng hợp, seed 13)"
+    )
+    assert (sheet.oddHeader.right.text, sheet.oddFooter.center.text) == ("&A", "Trang &P/&N")
     rules = {str(cf.sqref): [r.formula for r in cf.rules] for cf in sheet.conditional_formatting}
     assert rules["O2:O7"] == [["AND(ISNUMBER(O2),ISNUMBER(P2),O2<P2)"]]
     assert len(rules) == 4  # one per QĐ 677/387 rate
