@@ -88,8 +88,19 @@ def build_below_minimum_chart(*, summary: RoundSummary) -> dict:
     }
 
 
-def build_comparison_chart(*, labels: list[str], figures: list[AreaFigures]) -> dict:
-    """A bar per compared item: its rate with the 95% interval."""
+def build_comparison_chart(
+    *,
+    labels: list[str],
+    figures: list[AreaFigures],
+    targets: tuple[float | None, float | None] = (None, None),
+) -> dict:
+    """A bar per compared item: its rate with the 95% interval, and the national target
+    lines (2025, 2030) of the aged-15+ rate."""
+    lines = [
+        {"label": _("Mục tiêu %(year)s") % {"year": year}, "value": value}
+        for year, value in zip((2025, 2030), targets, strict=True)
+        if value is not None
+    ]
     return {
         "kind": "bars",
         "title": _("Tỷ lệ đạt danh hiệu Công dân học tập (khoảng tin cậy 95%)"),
@@ -102,7 +113,7 @@ def build_comparison_chart(*, labels: list[str], figures: list[AreaFigures]) -> 
                 "high": [percent(f.rate.high) for f in figures],
             }
         ],
-        "targets": [],
+        "targets": lines,
         "unit": "%",
         "max": 100,
     }

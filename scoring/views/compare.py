@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.selectors import get_visible_unit_or_404
 from scoring.area_summary import summarise_unit
 from scoring.comparison import compare_items, find_newest_version, list_area_options
+from scoring.models import Target
 from scoring.selectors import RunNotFound, criteria_version, run_under_version
 from scoring.targets import targets_for
 from scoring.views.charts import build_comparison_chart, build_group_chart
@@ -124,9 +125,14 @@ def national_targets() -> dict[str, dict[str, float | None]]:
 def _with_charts(comparison: dict) -> dict:
     """The comparison's rows and, after them, its two charts."""
     figures = [row["figures"] for row in comparison["overall"]]
+    adults = national_targets().get(Target.Indicator.ADULTS, {"y2025": None, "y2030": None})
     return {
         **comparison,
-        "chart": build_comparison_chart(labels=comparison["labels"], figures=figures),
+        "chart": build_comparison_chart(
+            labels=comparison["labels"],
+            figures=figures,
+            targets=(adults["y2025"], adults["y2030"]),
+        ),
         "group_chart": build_group_chart(
             labels=comparison["labels"], group_rows=comparison["groups"]
         ),

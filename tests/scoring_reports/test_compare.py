@@ -48,6 +48,11 @@ def test_the_national_targets_stand_beside_the_compared_rates(client, signed_in,
         "Chỉ tiêu quốc gia (QĐ 387/QĐ-TTg), hộ đạt danh hiệu Gia đình học tập: 70% năm 2025."
         in text
     )
+    chart = response.context["comparison"]["chart"]
+    assert chart["targets"] == [
+        {"label": "Mục tiêu 2025", "value": 40.0},
+        {"label": "Mục tiêu 2030", "value": 60.0},
+    ]
 
 
 def test_rounds_on_different_versions_are_flagged_with_a_rescored_view(
