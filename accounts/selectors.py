@@ -26,8 +26,13 @@ CHANGE_PERMISSIONS = (
 def roles_of(*, user: User | AnonymousUser) -> list[Role]:
     if not user.is_authenticated:
         return []
-    names = {g.name for g in user.groups.all()}
-    return [role for code, role in ROLES.items() if code in names]
+    # Cached on the user object: one query per request, however many checks ask.
+    cached = getattr(user, "_roles", None)
+    if cached is None:
+        names = {g.name for g in user.groups.all()}
+        cached = [role for code, role in ROLES.items() if code in names]
+        user._roles = cached
+    return list(cached)
 
 
 def sees_everything(*, user: User | AnonymousUser) -> bool:

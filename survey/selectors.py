@@ -9,7 +9,7 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db.models import Count, Q, QuerySet
 
-from accounts.selectors import changeable_units, visible_units
+from accounts.selectors import changeable_units, roles_of, visible_units
 from criteria.selectors import spec_of
 from survey.models import (
     Draft,
@@ -25,6 +25,17 @@ from survey.steps import plan_steps
 from units.models import AdminUnit
 from units.selectors import by_name
 from units.text import name_key, plain_key
+
+ENTER = "accounts.enter_survey_data"
+
+
+def may_enter(*, user: User) -> bool:
+    """Whether one of the user's roles enters survey data (surveyors, commune staff).
+
+    A role, not ``has_perm``: provincial staff and administrators review, approve and
+    manage but do not fill forms, whatever else their accounts may do.
+    """
+    return any(ENTER in role.permissions for role in roles_of(user=user))
 
 
 def bound_by_assignment(*, user: User) -> bool:
@@ -44,13 +55,15 @@ def _entry_filter(*, user: User, round_: Round) -> Q:
 
 def entry_units(*, user: User, round_: Round) -> list[AdminUnit]:
     """Return the communes where ``user`` may enter data in ``round_`` (open rounds only)."""
-    if round_.status != Round.Status.OPEN:
+    if round_.status != Round.Status.OPEN or not may_enter(user=user):
         return []
     return by_name(changeable_units(user=user).filter(_entry_filter(user=user, round_=round_)))
 
 
 def rounds_for_entry(*, user: User) -> list[Round]:
     """Return the open rounds in which ``user`` has at least one commune to survey."""
+    if not may_enter(user=user):
+        return []
     units = changeable_units(user=user).values_list("key", flat=True)
     rounds = (
         Round.objects.filter(status=Round.Status.OPEN, round_units__unit__in=units)
@@ -64,6 +77,15 @@ def rounds_for_entry(*, user: User) -> list[Round]:
         for r in rounds
         if changeable_units(user=user).filter(_entry_filter(user=user, round_=r)).exists()
     ]
+
+
+def rounds_for_work(*, user: User) -> list[Round]:
+    """Return the open rounds where ``user`` enters data or, as staff, reviews it."""
+    if may_enter(user=user) and bound_by_assignment(user=user):  # a surveyor
+        return rounds_for_entry(user=user)
+    units = visible_units(user=user).values_list("key", flat=True)
+    rounds = Round.objects.filter(status=Round.Status.OPEN, round_units__unit__in=units)
+    return list(rounds.distinct().order_by("-starts_on"))
 
 
 def round_is_visible(*, user: User, round_: Round) -> bool:

@@ -33,7 +33,7 @@ from survey.selectors import (
     locked_units,
     own_drafts,
     round_is_visible,
-    rounds_for_entry,
+    rounds_for_work,
     search_responses,
     visible_responses,
 )
@@ -70,7 +70,7 @@ def _visible_response_or_404(request: HttpRequest, pk: int) -> HouseholdResponse
 def survey_home(request: HttpRequest) -> HttpResponse:
     """List the open rounds the user can survey in and their unfinished drafts."""
     _require_survey_role(request.user)
-    rounds = rounds_for_entry(user=request.user)
+    rounds = rounds_for_work(user=request.user)
     # A surveyor's households sent back for correction, per round: the first thing to do.
     returned = dict(
         visible_responses(user=request.user)

@@ -148,7 +148,7 @@ def test_a_database_lost_during_a_request_gives_the_clean_503_page(round_, make_
     def lost(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("flows.web.households.rounds_for_entry", lost)
+    monkeypatch.setattr("flows.web.households.rounds_for_work", lost)
     response = client.get("/survey/")
     body = response.content.decode()
     assert response.status_code == 503
@@ -269,7 +269,7 @@ def test_a_data_error_is_a_500_not_a_lost_database(round_, make_user, monkeypatc
     def refused(*args, **kwargs):
         raise DataError("value too long for type character varying(255)")
 
-    monkeypatch.setattr("flows.web.households.rounds_for_entry", refused)
+    monkeypatch.setattr("flows.web.households.rounds_for_work", refused)
     response = client.get("/survey/")
     assert response.status_code == 500
     assert "không kết nối được cơ sở dữ liệu" not in response.content.decode()
