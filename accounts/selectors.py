@@ -68,6 +68,27 @@ def visible_units(*, user: User | AnonymousUser, day: date | None = None) -> Que
     return units
 
 
+def last_day_with_units(*, user: User | AnonymousUser, day: date) -> date:
+    """Return ``day`` if one of the user's units is valid then, else the last day on which
+    most of them were (a day on which one of them ended).
+
+    A surveyor of pilot-era communes opens the unit tree on a date when they still existed,
+    rather than on an empty today.
+    """
+    units = visible_units(user=user)
+    if units.filter(valid_on_q(day)).exists():
+        return day
+    periods = list(units.values_list("valid_from", "valid_to"))
+    ends = {end for _start, end in periods if end is not None and end < day}
+    if not ends:
+        return day
+
+    def valid_on(candidate: date) -> int:
+        return sum(1 for start, end in periods if start <= candidate <= (end or candidate))
+
+    return max(ends, key=lambda candidate: (valid_on(candidate), candidate))
+
+
 def changeable_units(*, user: User | AnonymousUser, day: date | None = None) -> QuerySet[AdminUnit]:
     """Return the units whose data ``user`` may enter or change."""
     if not user.is_authenticated or not any(user.has_perm(p) for p in CHANGE_PERMISSIONS):

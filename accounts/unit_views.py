@@ -6,7 +6,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import get_visible_unit_or_404, sees_everything, visible_units
+from accounts.selectors import (
+    get_visible_unit_or_404,
+    last_day_with_units,
+    sees_everything,
+    visible_units,
+)
 from config.widgets import parse_day_first
 from units.models import UnitChange
 from units.selectors import children_of, successors_of, tree_on
@@ -25,14 +30,22 @@ def _day_from(request: HttpRequest, default: date) -> tuple[date, str | None]:
 
 @login_required
 def unit_tree(request: HttpRequest) -> HttpResponse:
-    """Browse the hierarchy of the user's units as it stood on a chosen date."""
-    day, error = _day_from(request, timezone.localdate())
+    """Browse the hierarchy of the user's units as it stood on a chosen date.
+
+    Without a date: today, or the last day the user's units existed if none exists today.
+    """
+    today = timezone.localdate()
+    default = today
+    if not sees_everything(user=request.user):
+        default = last_day_with_units(user=request.user, day=today)
+    day, error = _day_from(request, default)
     if sees_everything(user=request.user):
         rows = tree_on(day=day)
     else:
         visible = set(visible_units(user=request.user, day=day).values_list("key", flat=True))
         rows = tree_on(day=day, root_keys=visible)
-    context = {"rows": rows, "day": day, "error": error}
+    moved = not request.GET.get("on") and day != today
+    context = {"rows": rows, "day": day, "error": error, "moved_from": today if moved else None}
     return render(request, "units/tree.html", context, status=400 if error else 200)
 
 

@@ -21,6 +21,10 @@ from accounts.selectors import roles_of, sees_everything, visible_units
 from units.models import UnitLevel
 from units.selectors import by_name
 
+# A longer list (a district's or a province's communes) is a count and a link: fifty
+# links are no use on a phone.
+LIST_LIMIT = 12
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -40,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "historical_communes": by_name(historical),
         "today": today,
         "pilot_day": date(2021, 6, 1),
+        "list_limit": LIST_LIMIT,
     }
     return render(request, "accounts/home.html", context)
 

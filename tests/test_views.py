@@ -8,6 +8,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import ADMINISTRATOR, COMMITTEE, COMMUNE_STAFF, PROVINCE_STAFF, SURVEYOR
 from tests.factories import (
@@ -34,6 +35,11 @@ PILOT_COMMUNE_DISTRICTS = ["132@2020-02-01", "138@2020-02-01"]
 
 def detail_url(key: str) -> str:
     return reverse("units:detail", args=[key])
+
+
+def plain_text(response) -> str:
+    """The page's text without tags, spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
 
 
 def text(response) -> str:
@@ -285,20 +291,37 @@ def test_home_lists_exactly_the_commune_staffs_commune(client, signed_in):
 
 
 @pytest.mark.parametrize("role", [PROVINCE_STAFF, COMMITTEE])
-def test_home_lists_every_commune_of_the_province_scope(client, signed_in, role):
+def test_home_lists_todays_communes_and_folds_the_former_ones(client, signed_in, role):
     signed_in(role, [YEN_BAI_PROVINCE])
-    expected = AdminUnit.objects.filter(parent__in=PILOT_COMMUNE_DISTRICTS).values_list(
+    former = AdminUnit.objects.filter(parent__in=PILOT_COMMUNE_DISTRICTS).values_list(
         "name", flat=True
     )
-
     today_units = AdminUnit.objects.filter(parent="15@2025-07-01").values_list("name", flat=True)
 
-    listed = my_communes(client.get("/"))
+    response = client.get("/")
 
-    # The 38 pilot-era communes and, through the 2025 change record, Tỉnh Lào Cai's 9.
-    assert len(listed) == 47
-    assert sorted(listed) == sorted([*expected, *today_units])
-    assert listed.count("Phường Hồng Hà") == 2  # the 2020 ward and the 2024 merged one
+    # Today: Tỉnh Lào Cai's 9 communes of the pilot area, through the 2025 change record.
+    assert sorted(my_communes(response)) == sorted(today_units)
+    folded = re.search(
+        r'<details data-testid="my-former-communes">\s*<summary>(.*?)</summary>(.*?)</details>',
+        text(response),
+        re.S,
+    )
+    assert folded[1] == "38 xã/phường trước các lần sắp xếp"
+    names = re.findall(r'<a href="/units/[^"]+/">([^<]+)</a>', folded[2])
+    assert sorted(names) == sorted(former)
+    assert names.count("Phường Hồng Hà") == 2  # the 2020 ward and the 2024 merged one
+
+
+def test_a_long_list_of_communes_is_a_count_and_a_link(client, signed_in, monkeypatch):
+    monkeypatch.setattr("accounts.views.LIST_LIMIT", 5)
+    signed_in(PROVINCE_STAFF, [YEN_BAI_PROVINCE])
+
+    response = client.get("/")
+
+    assert my_communes(response) is None
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert f"9 xã/phường có hiệu lực ngày {today}. Xem theo cây đơn vị" in plain_text(response)
 
 
 def test_home_of_an_administrator_has_no_commune_list(client, signed_in):
@@ -369,6 +392,31 @@ def test_tree_of_a_surveyor_after_the_reform_is_empty(client, signed_in):
     assert response.status_code == 200
     assert tree_rows(response) == []
     assert "Không có đơn vị nào của bạn có hiệu lực vào ngày này." in text(response)
+
+
+def test_the_surveyors_tree_opens_on_the_last_day_their_communes_existed(client, signed_in):
+    signed_in(SURVEYOR, [NGA_QUAN, MINH_QUAN_ACUTE])
+    last = AdminUnit.objects.get(key=NGA_QUAN).valid_to
+
+    response = client.get("/units/")
+
+    assert tree_rows(response) == [(0, "Xã Minh Quán"), (0, "Xã Nga Quán")]
+    assert response.context["day"] == last
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert (
+        f"Các đơn vị của bạn không còn hiệu lực ngày {today} (đã được sắp xếp lại); đây là "
+        f"cây đơn vị ngày {last:%d/%m/%Y}, ngày cuối chúng còn hiệu lực." in text(response)
+    )
+
+
+def test_staff_of_todays_province_open_the_tree_on_today(client, signed_in):
+    signed_in(PROVINCE_STAFF)
+
+    response = client.get("/units/")
+
+    assert response.context["day"] == timezone.localdate()
+    assert 'data-testid="moved-day"' not in text(response)
+    assert tree_rows(response)[0] == (0, "Tỉnh Lào Cai")
 
 
 def test_tree_with_a_bad_date_answers_400_in_vietnamese(client, signed_in):
