@@ -152,10 +152,22 @@ def test(argv: list[str]) -> None:
     sys.exit(result.returncode)
 
 
+def manage(argv: list[str]) -> None:
+    """Run a manage.py command in the venv as a development run (DEBUG=1 unless set)."""
+    ensure_venv(extras="")
+    result = subprocess.run(
+        [str(PYTHON), "manage.py", *argv], cwd=ROOT, env=django_env(), check=False
+    )
+    sys.exit(result.returncode)
+
+
 def main() -> None:
-    commands = {"run": run, "test": test, "install": install}
+    commands = {"run": run, "test": test, "install": install, "manage": manage}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
-        sys.exit("usage: python3 dev.py run [ADDRESS] | test [PYTEST ARGS] | install")
+        sys.exit(
+            "usage: python3 dev.py run [ADDRESS] | test [PYTEST ARGS] | install"
+            " | manage COMMAND [ARGS]"
+        )
     commands[sys.argv[1]](sys.argv[2:])
 
 
