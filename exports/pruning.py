@@ -10,7 +10,7 @@ from django.utils import timezone
 from audit.models import Action
 from audit.services import record_event
 from exports.jobs import job_file
-from exports.models import ExportJob
+from exports.models import ExportJob, WorkerBeat
 
 
 def prune_exports(*, days: int) -> dict[str, int]:
@@ -26,12 +26,15 @@ def prune_exports(*, days: int) -> dict[str, int]:
     files = 0
     with transaction.atomic():
         ExportJob.objects.filter(pk__in=[j.pk for j in jobs]).delete()
+        # Each worker start leaves a beat named after its host and process; old ones are
+        # of no use to the delayed-job message, which reads the latest.
+        beats, _by_model = WorkerBeat.objects.filter(seen_at__lt=cutoff).delete()
         record_event(
             action=Action.DELETE,
             user=None,
             summary=f"Xoá {len(jobs)} tệp xuất cũ hơn {days} ngày",
             object_type="export",
-            details={"days": days, "jobs": sorted(j.pk for j in jobs)},
+            details={"days": days, "jobs": sorted(j.pk for j in jobs), "worker_beats": beats},
         )
     # Files go after the rows are gone: a crash in between leaves a stray file, never a job
     # whose download is missing.
@@ -41,4 +44,4 @@ def prune_exports(*, days: int) -> dict[str, int]:
             if path.is_file():
                 path.unlink()
                 files += 1
-    return {"jobs": len(jobs), "files": files}
+    return {"jobs": len(jobs), "files": files, "worker_beats": beats}

@@ -214,14 +214,21 @@ def test_pruning_deletes_old_files_and_is_audited(settings, make_user, report_ro
     old.refresh_from_db()
     path = settings.MEDIA_ROOT / old.file_path
     assert path.is_file()
+    now = timezone.now()
+    WorkerBeat.objects.create(name="may-cu:101", seen_at=now - timedelta(days=40))
+    WorkerBeat.objects.create(name="may-moi:202", seen_at=now)
 
-    assert prune_exports(days=30) == {"jobs": 1, "files": 1}
+    assert prune_exports(days=30) == {"jobs": 1, "files": 1, "worker_beats": 1}
 
     assert list(ExportJob.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not path.exists()
     assert (settings.MEDIA_ROOT / recent.file_path).is_file()
     entry = AuditEntry.objects.get(object_type="export")
-    assert (entry.action, entry.details) == ("delete", {"days": 30, "jobs": [old.pk]})
+    assert (entry.action, entry.details) == (
+        "delete",
+        {"days": 30, "jobs": [old.pk], "worker_beats": 1},
+    )
+    assert list(WorkerBeat.objects.values_list("name", flat=True)) == ["may-moi:202"]
     call_command("prune_exports", "--days", "30")
     assert AuditEntry.objects.filter(object_type="export").count() == 2
     assert ExportJob.objects.count() == 1
