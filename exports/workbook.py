@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -51,6 +52,10 @@ ROW_KEYS = frozenset({"dimension", "level", "code", "area"})
 LINE_HEIGHT = 15  # points per line of 11-point text
 PRINT_SCALE = 80  # percent; the smallest that keeps 11-point text at 8 points or more
 FORMATS = {"pct": "0.0%", "num": "0.00", "int": "#,##0", "text": "@"}
+# The Vietnamese locale (LCID 0x042A) on number formats of a Vietnamese workbook:
+# LibreOffice then shows 68,8% and 1.234 whatever the computer's language; Excel shows
+# the separators of the computer's own settings, Vietnamese on a Vietnamese Windows.
+VI_LOCALE = "[$-42A]"
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 SUBTOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -148,12 +153,17 @@ def _cell(sheet: Worksheet, value: Any, *, kind: str = "", font=None, fill=None)
     else:
         cell = WriteOnlyCell(sheet, value=value)
     if kind and kind != "text":
-        cell.number_format = FORMATS[kind]
+        cell.number_format = _number_format(kind)
     if font is not None:
         cell.font = font
     if fill is not None:
         cell.fill = fill
     return cell
+
+
+def _number_format(kind: str) -> str:
+    prefix = VI_LOCALE if (get_language() or "vi").startswith("vi") else ""
+    return prefix + FORMATS[kind]
 
 
 def _wrapped(sheet: Worksheet, value: Any, *, font=None) -> WriteOnlyCell:
