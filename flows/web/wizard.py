@@ -15,8 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from formtools.wizard.views import NamedUrlWizardView, WizardView
@@ -24,6 +22,7 @@ from formtools.wizard.views import NamedUrlWizardView, WizardView
 from criteria.selectors import spec_of
 from flows.preview import preview_response
 from flows.responses import record_response
+from flows.web.duplicates import warn_duplicates
 from flows.web.review_display import ReviewWords
 from survey.display import display_answer
 from survey.forms import (
@@ -36,8 +35,8 @@ from survey.forms import (
 )
 from survey.models import HouseholdResponse
 from survey.reference import SEXES
-from survey.revisit import HOUSEHOLD_INITIAL, earlier_duplicates
-from survey.selectors import entry_units, find_duplicates, last_return, visible_responses
+from survey.revisit import HOUSEHOLD_INITIAL
+from survey.selectors import entry_units, last_return, visible_responses
 from survey.services import AlreadySurveyed, EditConflict, Submission, SurveyError
 from survey.steps import HOUSEHOLD, MEMBERS, REVIEW, Step, plan_steps, step_applies
 from units.models import AdminUnit
@@ -242,63 +241,12 @@ class HouseholdWizard(LoginRequiredMixin, NamedUrlWizardView):
         return super().process_step(form)
 
     def _warn_duplicates(self, form) -> None:
-        data = form.cleaned_data
-        duplicates = [
-            r
-            for r in find_duplicates(
-                round_=self.round,
-                unit_key=data["unit"],
-                village=data["village"],
-                head_name=data["head_name"],
-                address=data.get("address", ""),
-            )
-            if r.pk != self.storage.draft.response_id
-        ]
-        for response in duplicates:
-            url = reverse("survey:response", kwargs={"pk": response.pk})
-            # format_html escapes the names: they were typed by users.
-            messages.warning(
-                self.request,
-                format_html(
-                    _(
-                        "Hộ {head} ({village}) đã có phiếu trong đợt này. "
-                        'Nếu là cùng một hộ, hãy <a href="{url}">mở phiếu đó</a> thay vì nhập lại.'
-                    ),
-                    head=response.head_name,
-                    village=response.village,
-                    url=url,
-                ),
-                extra_tags="duplicate",
-            )
-        if self.storage.draft.response_id is None and self.storage.draft.household_id is None:
-            self._offer_revisits(data)
-
-    def _offer_revisits(self, data) -> None:
-        """Warn when a new household is one of an earlier round: revisiting keeps its code."""
-        for previous in earlier_duplicates(
+        warn_duplicates(
+            request=self.request,
             round_=self.round,
-            unit_key=data["unit"],
-            village=data["village"],
-            head_name=data["head_name"],
-            address=data.get("address", ""),
-        ):
-            url = reverse("survey:revisit", kwargs={"code": self.round.code})
-            messages.warning(
-                self.request,
-                format_html(
-                    _(
-                        "Hộ {head} ({village}) đã được khảo sát ở {round} (mã hộ {code}). "
-                        'Nếu là cùng một hộ, hãy <a href="{url}">khảo sát lại hộ đó</a> '
-                        "để giữ mã hộ và các thành viên."
-                    ),
-                    head=previous.head_name,
-                    village=previous.village,
-                    round=previous.round.name,
-                    code=previous.household.code,
-                    url=f"{url}?{urlencode({'q': previous.head_name})}",
-                ),
-                extra_tags="duplicate",
-            )
+            draft=self.storage.draft,
+            data=form.cleaned_data,
+        )
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
