@@ -91,6 +91,7 @@ def _shown_by_excel(value, number_format: str, *, rounding=ROUND_HALF_UP) -> str
         exact, suffix = exact * 100, "%"
     else:
         suffix = ""
+    # "[$-42A]" names the Vietnamese locale; the digits follow it.
     decimals = len(number_format.rstrip("%").partition(".")[2])
     text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=rounding):f}"
     whole, _, fraction = text.partition(".")
@@ -133,7 +134,7 @@ def _workbook_shown(path) -> tuple[dict[str, dict[str, str]], list[tuple[float, 
             for header, cell in zip(headers, cells, strict=True)
             if header is not None and headers.count(header) == 1
         }
-        percents += [(c.value, c.number_format) for c in cells if c.number_format == "0.0%"]
+        percents += [(c.value, c.number_format) for c in cells if c.number_format == "[$-42A]0.0%"]
     return rows, percents
 
 
