@@ -20,6 +20,7 @@ XPath, where an empty node set compares false.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -222,31 +223,46 @@ class _Parser:
         )
 
 
-def _selected_values(value: Any) -> list[str]:
+# XPath's number(): optional minus, digits with an optional fraction, spaces around; no
+# exponent, hexadecimal, underscores or "inf" (float() would take those, JavaScript's
+# Number() some of them: both readers use this pattern).
+NUMBER = re.compile(r"\s*-?(?:\d+(?:\.\d*)?|\.\d+)\s*")
+
+
+def _string(value: Any) -> str:
+    """XPath's string(): a multiple choice is its codes joined by spaces, 1.0 is "1"."""
     if value is None:
-        return []
-    if isinstance(value, (list, tuple, set)):
-        return [str(v) for v in value]
-    return str(value).split()
+        return ""
+    if isinstance(value, (list, tuple)):
+        return " ".join(_string(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _selected_values(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        return [_string(v) for v in value]
+    return _string(value).split()
 
 
 def _number(value: Any) -> float | None:
-    if value is None or value == "":
+    if value is None or isinstance(value, (list, tuple, set)):
         return None
     if isinstance(value, bool):
         return float(value)
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
+    if isinstance(value, (int, float)):
+        return None if value != value else float(value)  # NaN is no number
+    text = str(value)
+    return float(text) if NUMBER.fullmatch(text) else None
 
 
 def _compare(op: str, left: Any, right: Any) -> bool:
     if op in {"=", "!="}:
-        left = "" if left is None else left
-        right = "" if right is None else right
         ln, rn = _number(left), _number(right)
-        equal = ln == rn if ln is not None and rn is not None else str(left) == str(right)
+        equal = ln == rn if ln is not None and rn is not None else _string(left) == _string(right)
         return equal if op == "=" else not equal
     ln, rn = _number(left), _number(right)
     if ln is None or rn is None:
@@ -266,7 +282,8 @@ def _arith(op: str, left: Any, right: Any) -> float | None:
         return ln * rn
     if rn == 0:
         return None
-    return ln / rn if op == "div" else ln % rn
+    # XPath's mod keeps the sign of the dividend (-7 mod 3 = -1), as fmod does.
+    return ln / rn if op == "div" else math.fmod(ln, rn)
 
 
 def _truthy(value: Any) -> bool:
@@ -278,9 +295,9 @@ def _truthy(value: Any) -> bool:
 
 CALLS: dict[str, Callable[..., Any]] = {
     "not": lambda v: not _truthy(v),
-    "selected": lambda v, choice: str(choice) in _selected_values(v),
+    "selected": lambda v, choice: _string(choice) in _selected_values(v),
     "count-selected": lambda v: len(_selected_values(v)),
-    "string-length": lambda v: 0 if v is None else len(str(v)),
+    "string-length": lambda v: len(_string(v)),
     "true": lambda: True,
     "false": lambda: False,
 }
