@@ -36,5 +36,6 @@ urlpatterns = [
     path("reports/", include("scoring.urls")),
     path("exports/", include("exports.urls")),
     path("audit/", include("audit.urls")),
+    path("api/v1/", include("flows.api.urls")),
     path("admin/", admin.site.urls),
 ]

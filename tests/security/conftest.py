@@ -6,6 +6,7 @@ inside the user's scope and one outside it (see ``World.values``).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -113,6 +114,8 @@ def world(pilot_sets, make_user) -> World:  # noqa: F811 - the fixture imported 
         "bulk_action": "verify",
         "export_job": foreign_export.pk,
         "account": account_in.pk,
+        # A device's household UUID that no role of the world sent: refused to all.
+        "synced": uuid.UUID("0b0c6c1e-0000-4000-8000-00000000abcd"),
     }
     outside = {
         **inside,

@@ -1,0 +1,165 @@
+"""The sync API (``/api/v1/``): the offline app's way to the one "record a response" use case.
+
+Session (with CSRF) or token authentication; only roles that enter survey data may use
+it, and within their communes and round assignments, exactly as the wizard. Refusals
+come back as ``{"kind", "problems": [{"field", "message"}]}`` in Vietnamese.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.http import Http404
+from django.utils.translation import get_language
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import permissions, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from flows.api.serializers import (
+    HouseholdInSerializer,
+    HouseholdResultSerializer,
+    RefusalSerializer,
+    RoundSerializer,
+)
+from flows.sync import CLOSED, INVALID, LOCKED, NOT_YOURS, SyncRefused, find_synced, sync_household
+from scoring.response_scores import response_scores
+from survey.models import HouseholdResponse, Round
+from survey.selectors import entry_units, may_enter, round_is_visible, rounds_for_entry
+
+security_log = logging.getLogger("security.scope")
+REFUSAL_STATUS = {
+    INVALID: status.HTTP_400_BAD_REQUEST,
+    LOCKED: status.HTTP_409_CONFLICT,
+    CLOSED: status.HTTP_409_CONFLICT,
+    NOT_YOURS: status.HTTP_403_FORBIDDEN,
+}
+
+
+class EntersData(permissions.BasePermission):
+    """Surveyors and commune staff: the roles that enter survey data."""
+
+    message = "Tài khoản này không nhập phiếu khảo sát."
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated) and may_enter(user=request.user)
+
+
+def household_result(response: HouseholdResponse, *, client_id: uuid.UUID, created: bool) -> dict:
+    scores = response_scores(response=response)
+    members = []
+    for member in response.members.order_by("position"):
+        score = scores.members.get(member.pk)
+        members.append(
+            {
+                "full_name": member.full_name,
+                "total": None if score is None else score.total,
+                "recognised": None if score is None else score.recognised,
+            }
+        )
+    household = scores.household
+    return {
+        "id": client_id,
+        "response": response.pk,
+        "household_code": response.household.code,
+        "status": response.status,
+        "created": created,
+        "members": members,
+        "household": None
+        if household is None
+        else {"total": household.total, "recognised": household.recognised},
+    }
+
+
+class RoundList(APIView):
+    permission_classes = [EntersData]
+
+    @extend_schema(responses=RoundSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        """The open rounds the user enters data in, with their communes."""
+        rows = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "starts_on": r.starts_on,
+                "ends_on": r.ends_on,
+                "communes": [
+                    {"key": u.key, "name": u.name} for u in entry_units(user=request.user, round_=r)
+                ],
+            }
+            for r in rounds_for_entry(user=request.user)
+        ]
+        return Response(RoundSerializer(rows, many=True).data)
+
+
+class HouseholdCreate(APIView):
+    permission_classes = [EntersData]
+
+    @extend_schema(
+        request=HouseholdInSerializer,
+        responses={
+            201: HouseholdResultSerializer,
+            200: OpenApiResponse(HouseholdResultSerializer, "already arrived: nothing written"),
+            400: RefusalSerializer,
+            403: RefusalSerializer,
+            409: OpenApiResponse(RefusalSerializer, "locked commune or closed round"),
+        },
+    )
+    def post(self, request: Request, code: str) -> Response:
+        """Record a queued household once; sending it again returns what was recorded."""
+        round_ = Round.objects.filter(code=code).first()
+        if round_ is None or not round_is_visible(user=request.user, round_=round_):
+            security_log.warning("scope refusal: user=%s round=%r", request.user.pk, code[:40])
+            raise Http404
+        envelope = HouseholdInSerializer(data=request.data)
+        if not envelope.is_valid():
+            problems = [
+                {"field": name, "message": " ".join(map(str, errors))}
+                for name, errors in _flat(envelope.errors)
+            ]
+            return Response({"kind": INVALID, "problems": problems}, status=400)
+        client_id = envelope.validated_data["id"]
+        try:
+            synced = sync_household(
+                user=request.user, round_=round_, client_id=client_id, payload=request.data
+            )
+        except SyncRefused as refused:
+            language = get_language() or "vi"
+            problems = [
+                {"field": p.field, "message": p.message(language)} for p in refused.problems
+            ]
+            return Response(
+                {"kind": refused.kind, "problems": problems}, status=REFUSAL_STATUS[refused.kind]
+            )
+        body = household_result(synced.response, client_id=client_id, created=synced.created)
+        return Response(body, status=201 if synced.created else 200)
+
+
+class HouseholdStatus(APIView):
+    permission_classes = [EntersData]
+
+    @extend_schema(responses={200: HouseholdResultSerializer, 404: None})
+    def get(self, request: Request, client_id: uuid.UUID) -> Response:
+        """Whether a household of this device arrived (after a lost answer), and its state."""
+        response = find_synced(user=request.user, client_id=client_id)
+        if response is None:
+            raise Http404
+        return Response(household_result(response, client_id=client_id, created=False))
+
+
+def _flat(errors, prefix: str = ""):
+    """Yield (field path, messages) from DRF's nested errors: ``members[1].sex``."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            if isinstance(key, int) or str(key).isdigit():  # an item of a list
+                yield from _flat(value, f"{prefix}[{key}]")
+            else:
+                yield from _flat(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(errors, list) and errors and isinstance(errors[0], (dict, list)):
+        for index, value in enumerate(errors):
+            if value:
+                yield from _flat(value, f"{prefix}[{index}]")
+    else:
+        yield prefix, errors
