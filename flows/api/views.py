@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from criteria.selectors import spec_of
 from flows.api.serializers import (
     HouseholdInSerializer,
     HouseholdResultSerializer,
@@ -27,6 +28,7 @@ from flows.api.serializers import (
 from flows.sync import CLOSED, INVALID, LOCKED, NOT_YOURS, SyncRefused, find_synced, sync_household
 from scoring.response_scores import response_scores
 from survey.models import HouseholdResponse, Round
+from survey.plan_document import plan_document
 from survey.selectors import entry_units, may_enter, round_is_visible, rounds_for_entry
 
 security_log = logging.getLogger("security.scope")
@@ -92,6 +94,30 @@ class RoundList(APIView):
             for r in rounds_for_entry(user=request.user)
         ]
         return Response(RoundSerializer(rows, many=True).data)
+
+
+class RoundPlan(APIView):
+    permission_classes = [EntersData]
+
+    @extend_schema(responses={200: dict, 404: None})
+    def get(self, request: Request, code: str) -> Response:
+        """The round's form for offline entry: the wizard's own steps, from the same plan."""
+        round_ = Round.objects.filter(code=code).first()
+        communes = entry_units(user=request.user, round_=round_) if round_ else []
+        if not communes:
+            security_log.warning("scope refusal: user=%s round=%r", request.user.pk, code[:40])
+            raise Http404
+        citizen = spec_of(criteria_set=round_.citizen_set)
+        household = spec_of(criteria_set=round_.household_set) if round_.household_set else None
+        document = plan_document(citizen=citizen, household=household)
+        document["round"] = {
+            "code": round_.code,
+            "name": round_.name,
+            "starts_on": round_.starts_on.isoformat(),
+            "ends_on": round_.ends_on.isoformat(),
+        }
+        document["communes"] = [{"key": u.key, "name": u.name} for u in communes]
+        return Response(document)
 
 
 class HouseholdCreate(APIView):

@@ -152,3 +152,23 @@ def test_token_logins_are_throttled_like_the_web_login(surveyor, round_, setting
     # Five wrong passwords, then the refused right one: the lockout counts it too.
     assert AccessAttempt.objects.get().failures_since_start == settings.AXES_FAILURE_LIMIT + 1
     assert not Token.objects.exists()
+
+
+def test_the_plan_is_the_wizards_own(api, round_):
+    from criteria.selectors import spec_of
+    from survey.steps import plan_steps
+
+    document = api.get("/api/v1/rounds/r2021/plan/").json()
+
+    citizen = spec_of(criteria_set=round_.citizen_set)
+    steps = plan_steps(citizen=citizen, household=spec_of(criteria_set=round_.household_set))
+    assert [(s["name"], s["kind"]) for s in document["steps"]] == [(s.name, s.kind) for s in steps]
+    for shown, step in zip(document["steps"], steps, strict=True):
+        assert [(q["code"], q["relevant"], q["constraint"]) for q in shown["questions"]] == [
+            (q.code, q.relevant, q.constraint) for q in step.questions
+        ]
+    assert document["criteria"] == {"citizen": "CDHT v1", "household": "GDHT v1"}
+    assert [c["key"] for c in document["communes"]] == [MINH_QUAN_ACUTE, NGA_QUAN]
+    assert document["round"]["starts_on"] == "2021-06-01"
+    assert {c["name"] for c in document["choice_lists"]["learning_plan"]} >= {"written_followed"}
+    assert api.get("/api/v1/rounds/nope/plan/").status_code == 404
