@@ -86,23 +86,31 @@ def sync_household(
     except SurveyError as exc:
         raise _refused(LOCKED, str(exc), "household.unit") from exc
     with transaction.atomic():
-        _draft_for(user=user, round_=round_, client_id=client_id)
+        if _draft_for(user=user, round_=round_, client_id=client_id) is None:
+            # A second tab sent it meanwhile, and its household is in: that is the answer.
+            return Synced(_already(user=user, client_id=client_id), created=False)
         try:
             saved = submit_response(draft_id=client_id, user=user, submission=submission)
         except SurveyError as exc:
             raise _refused(INVALID, str(exc)) from exc
+        if not saved.written:
+            # Made after a concurrent send committed the household: no longer of use.
+            Draft.objects.filter(pk=client_id, owner=user).delete()
     return Synced(saved.response, created=saved.written)
 
 
-def _draft_for(*, user: User, round_: Round, client_id: uuid.UUID) -> Draft:
-    """The server draft named by the device's UUID (made by the first of two tabs)."""
+def _draft_for(*, user: User, round_: Round, client_id: uuid.UUID) -> Draft | None:
+    """The server draft named by the device's UUID; None if a concurrent send of the same
+    household made it, became the response and deleted it while this one waited."""
     try:
         with transaction.atomic():
             draft, _made = Draft.objects.get_or_create(
                 pk=client_id, defaults={"owner": user, "round": round_}
             )
     except IntegrityError:
-        draft = Draft.objects.get(pk=client_id)
+        draft = Draft.objects.filter(pk=client_id).first()
+        if draft is None:
+            return None
     if draft.owner_id != user.pk or draft.round_id != round_.pk:
         raise _refused(NOT_YOURS, _("Mã phiếu này đã được dùng."), "id")
     return draft
