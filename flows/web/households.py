@@ -31,6 +31,7 @@ from survey.selectors import (
     entry_units,
     last_return,
     locked_units,
+    may_enter,
     own_drafts,
     round_is_visible,
     rounds_for_work,
@@ -90,6 +91,7 @@ def survey_home(request: HttpRequest) -> HttpResponse:
                 (r, entry_units(user=request.user, round_=r), returned.get(r.pk, 0)) for r in rounds
             ],
             "drafts": drafts,
+            "can_enter": may_enter(user=request.user),
             "reviewer": holds(user=request.user, permission=REVIEW)
             or holds(user=request.user, permission=APPROVE),
         },

@@ -2,6 +2,7 @@ from django.urls import path
 
 from flows.web import households as views
 from flows.web import imports as import_views
+from flows.web import offline as offline_views
 from flows.web import review as review_views
 from flows.web import reviewer_scores as score_views
 from flows.web import revisit as revisit_views
@@ -14,6 +15,9 @@ wizard = HouseholdWizard.as_view(url_name="survey:wizard", done_step_name="done"
 
 urlpatterns = [
     path("", views.survey_home, name="home"),
+    path("offline/", offline_views.offline_app, name="offline"),
+    path("offline/sw.js", offline_views.service_worker, name="offline_worker"),
+    path("offline/manifest.webmanifest", offline_views.manifest, name="offline_manifest"),
     path("manage/rounds/", round_views.round_list, name="round_list"),
     path("manage/rounds/new/", round_views.round_new, name="round_new"),
     path("manage/rounds/<slug:code>/", round_views.round_detail, name="round_detail"),

@@ -537,6 +537,32 @@ EXPECTED: dict[str, dict[str, str]] = {
         committee="403 403 | 403 403",
         administrator="403 403 | 403 403",
     ),
+    "survey:offline": row(
+        anonymous="302 302 | 405 405",
+        surveyor="200 200 | 405 405",
+        commune_staff="200 200 | 405 405",
+        province_staff="403 403 | 405 405",
+        committee="403 403 | 405 405",
+        administrator="403 403 | 405 405",
+    ),
+    # The service worker and the manifest hold no data; the worker must be fetched to
+    # check for a new version even after the session expired.
+    "survey:offline_worker": row(
+        anonymous="200 200 | 405 405",
+        surveyor="200 200 | 405 405",
+        commune_staff="200 200 | 405 405",
+        province_staff="200 200 | 405 405",
+        committee="200 200 | 405 405",
+        administrator="200 200 | 405 405",
+    ),
+    "survey:offline_manifest": row(
+        anonymous="200 200 | 405 405",
+        surveyor="200 200 | 405 405",
+        commune_staff="200 200 | 405 405",
+        province_staff="200 200 | 405 405",
+        committee="200 200 | 405 405",
+        administrator="200 200 | 405 405",
+    ),
     "people:round_surveyors": row(
         anonymous="302 302 | 302 302",
         surveyor="403 403 | 403 403",
