@@ -26,7 +26,9 @@ SHELL_FILES = (
     "css/offline.css",
     "js/expressions.js",
     "js/offline.js",
+    "js/logout.js",
     "img/app-icon.svg",
+    "favicon.svg",
 )
 
 

@@ -21,7 +21,11 @@
         request.result.createObjectStore("meta");
         request.result.createObjectStore("households", {keyPath: "id"});
       };
-      request.onsuccess = function () { resolve(request.result); };
+      request.onsuccess = function () {
+        // Signing out deletes the database (logout.js): let it, from every tab.
+        request.result.onversionchange = function () { request.result.close(); };
+        resolve(request.result);
+      };
       request.onerror = function () { reject(request.error); };
     });
   }
@@ -80,10 +84,14 @@
       body: JSON.stringify(Object.assign({id: h.id}, h.data))
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (body) {
-        if (r.status === 200 || r.status === 201) { h.state = "sent"; h.result = body; h.problems = []; }
+        if (r.status === 200 || r.status === 201) { h.state = "sent"; h.result = body; h.problems = []; message = ""; }
         else if (r.status === 400) { h.state = "correct"; h.problems = body.problems || []; }
-        else if (r.status === 409 || r.status === 403) { h.state = "refused"; h.problems = body.problems || []; }
-        else throw new Error(String(r.status));  // signed out, server trouble: try later
+        else if (r.status === 409 || (r.status === 403 && body.kind)) { h.state = "refused"; h.problems = body.problems || []; }
+        else {
+          // Signed out (the session expired) or server trouble: it stays waiting.
+          if (r.status === 401 || r.status === 403) notice("Phiên đăng nhập đã hết: hãy đăng nhập lại để gửi các hộ đang chờ.");
+          throw new Error(String(r.status));
+        }
         return saveHousehold(h);
       });
     });
@@ -92,10 +100,14 @@
   function syncAll() {
     if (syncing || !navigator.onLine) return Promise.resolve();
     syncing = true;
-    var waiting = households.filter(function (h) { return h.state === "waiting"; });
-    return waiting.reduce(function (chain, h) {
-      return chain.then(function () { return send(h); });
-    }, Promise.resolve()).then(function () {
+    // From the store, not the page's list: another tab may have queued or sent some.
+    return loadHouseholds().then(function (all) {
+      households = all.map(function (h) { return current && current.id === h.id ? current : h; });
+      var waiting = households.filter(function (h) { return h.state === "waiting"; });
+      return waiting.reduce(function (chain, h) {
+        return chain.then(function () { return send(h); });
+      }, Promise.resolve());
+    }).then(function () {
       meta.lastSync = new Date().toISOString();
       return putMeta("lastSync", meta.lastSync);
     }).catch(function () { /* the connection went: the outbox keeps them */ })
@@ -113,7 +125,9 @@
     (children || []).forEach(function (c) { if (c) node.appendChild(c); });
     return node;
   }
+  var message = "";  // kept across redraws until replaced
   function notice(text) {
+    message = text;
     var box = document.getElementById("offline-notice");
     if (box) { box.textContent = text; box.hidden = !text; }
   }
@@ -314,7 +328,7 @@
 
   function render() {
     app.textContent = "";
-    app.appendChild(el("p", {class: "notice", id: "offline-notice", hidden: true}));
+    app.appendChild(el("p", {class: "notice", id: "offline-notice", hidden: !message, text: message}));
     app.appendChild(el("p", {"data-testid": "connection", text: navigator.onLine ? "Đang có mạng" : "Đang ngoại tuyến: hộ được lưu trên máy"}));
     if (current) {
       drawForm().forEach(function (part) { app.appendChild(part); });
@@ -336,7 +350,21 @@
 
   openDb().then(function (opened) {
     db = opened;
-    if (navigator.storage && navigator.storage.persist) navigator.storage.persist();
+    if (navigator.storage && navigator.storage.persist) {
+      navigator.storage.persist().then(function (granted) {
+        if (!granted && !message) notice("Trình duyệt chưa cho lưu lâu dài: hãy gửi các hộ ngay khi có mạng.");
+      });
+    }
+    return getMeta("owner").then(function (owner) {
+      // Another account's households never stay on a device shared by two surveyors.
+      if (owner && owner !== app.dataset.user) {
+        return Promise.all([
+          tx("households", "readwrite", function (s) { return s.clear(); }),
+          tx("meta", "readwrite", function (s) { return s.clear(); })
+        ]);
+      }
+    }).then(function () { return putMeta("owner", app.dataset.user); });
+  }).then(function () {
     return Promise.all([getMeta("rounds"), getMeta("plans"), getMeta("lastSync"), loadHouseholds()]);
   }).then(function (stored) {
     meta.rounds = stored[0] || []; meta.plans = stored[1] || {}; meta.lastSync = stored[2] || null;
@@ -349,7 +377,8 @@
       render();
       return syncAll();
     });
-  }).catch(function (error) { notice("Không mở được bộ nhớ trên máy: " + error); });
+  }).then(function () { app.dataset.ready = "1"; })  // loaded and first sync done
+    .catch(function (error) { notice("Không mở được bộ nhớ trên máy: " + error); });
 
   window.addEventListener("online", function () { render(); syncAll(); });
   window.addEventListener("offline", render);
