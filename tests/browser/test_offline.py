@@ -3,6 +3,7 @@ a reload, sent once when the connection returns, scored as the wizard scores it.
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from typing import Any
 
@@ -21,6 +22,7 @@ from tests.browser.test_household_wizard import (
     NUMBERS,
     round_,  # noqa: F401 - a fixture
 )
+from tests.conftest import CHROMIUM_ARGS, PHONE_VIEWPORT
 from tests.factories import NGA_QUAN, PASSWORD
 from tests.flows.test_sync import payload
 from tests.survey.conftest import (
@@ -308,3 +310,49 @@ def test_a_session_that_expired_keeps_the_households_for_the_next_sign_in(device
         device.click("main form button[type=submit]")
     expect(device.locator("[data-testid=outbox] li[data-state=sent]")).to_have_count(1)
     assert HouseholdResponse.objects.count() == 1
+
+
+@pytest.mark.usefixtures("round_")
+def test_the_app_and_its_outbox_survive_a_browser_restart_offline(
+    page, live_server, make_user, tmp_path
+):
+    make_user(SURVEYOR, [NGA_QUAN], username="dieutravien", full_name="Lò Thị Hoa")
+    kind = page.context.browser.browser_type
+    profile = tmp_path / "profile"
+
+    def start():
+        context = kind.launch_persistent_context(
+            str(profile),
+            executable_path=shutil.which("chromium"),
+            args=CHROMIUM_ARGS,
+            headless=True,
+            locale="vi-VN",
+            viewport=PHONE_VIEWPORT,
+        )
+        context.set_default_timeout(15_000)
+        return context, context.pages[0] if context.pages else context.new_page()
+
+    context, tab = start()
+    tab.goto(f"{live_server.url}/accounts/login/?next=/survey/offline/")
+    tab.fill("#id_username", "dieutravien")
+    tab.fill("#id_password", PASSWORD)
+    with tab.expect_navigation():
+        tab.click("main form button[type=submit]")
+    tab.wait_for_selector("#offline-app[data-ready='1']")
+    tab.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    queue_households(tab, [(str(uuid.uuid4()), payload())], reopen=False)
+    context.close()
+
+    context, tab = start()  # the browser starts again with no connection
+    context.set_offline(True)
+    tab.goto(f"{live_server.url}/survey/offline/")
+    expect(tab.locator("[data-testid=connection]")).to_contain_text("ngoại tuyến")
+    expect(tab.locator("[data-testid=outbox] li[data-state=waiting]")).to_have_count(1)
+    assert tab.locator("[data-round=r2021]").count() == 1  # the round's form is there too
+    assert HouseholdResponse.objects.count() == 0
+
+    context.set_offline(False)
+    tab.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(tab.locator("[data-testid=outbox] li[data-state=sent]")).to_have_count(1)
+    assert HouseholdResponse.objects.count() == 1
+    context.close()
