@@ -17,15 +17,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.selectors import changeable_units
-from audit.models import Action
-from audit.services import record_event
 from criteria.selectors import spec_of
 from criteria.spec import CriteriaSpec, Question
 from survey.errors import EditConflict, SurveyError
 from survey.forms import check_answer, profile_of
-from survey.models import HouseholdResponse, MemberResponse, ResponseChange, ResponseStatus
+from survey.models import HouseholdResponse, MemberResponse, ResponseStatus
 from survey.review import REVIEW, ensure_unlocked, holds
-from survey.snapshots import differences, snapshot_of
+from survey.snapshots import differences, record_revision, snapshot_of
 from survey.steps import is_asked
 
 HOUSEHOLD = "household"  # the owner of household-level items in ``ReviewerItem.owner``
@@ -166,17 +164,5 @@ def save_reviewer_scores(
     response.revision += 1
     response.updated_by = user
     response.save(update_fields=["answers", "revision", "updated_by", "updated_at"])
-    ResponseChange.objects.create(
-        response=response, revision=response.revision, changed_by=user, changes=changed
-    )
-    record_event(
-        action=Action.CHANGE,
-        user=user,
-        summary=f"{response.household.code}: {response.head_name} (r{response.revision})",
-        unit_id=response.unit_id,
-        round_code=response.round.code,
-        object_type="household_response",
-        object_id=response.pk,
-        details={"revision": response.revision, "changes": changed, "reviewer_scores": True},
-    )
+    record_revision(response=response, user=user, changes=changed, reviewer_scores=True)
     return response

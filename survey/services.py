@@ -27,13 +27,12 @@ from survey.models import (
     Household,
     HouseholdResponse,
     MemberResponse,
-    ResponseChange,
     ResponseStatus,
     Round,
 )
 from survey.review import AFTER_CORRECTION, ensure_unlocked, record_transition
 from survey.selectors import entry_units
-from survey.snapshots import differences, snapshot_of
+from survey.snapshots import differences, record_revision, snapshot_of
 from units.text import plain_key
 
 
@@ -313,19 +312,8 @@ def _apply_correction(*, draft: Draft, user: User, submission: Submission) -> Ho
     response.save()
     response.members.all().delete()
     MemberResponse.objects.bulk_create(_member_rows(response, submission, known))
-    changes = differences(before, snapshot_of(response))
-    ResponseChange.objects.create(
-        response=response, revision=response.revision, changed_by=user, changes=changes
-    )
-    record_event(
-        action=Action.CHANGE,
-        user=user,
-        summary=f"{response.household.code}: {response.head_name} (r{response.revision})",
-        unit_id=response.unit_id,
-        round_code=response.round.code,
-        object_type="household_response",
-        object_id=response.pk,
-        details={"revision": response.revision, "changes": changes},
+    record_revision(
+        response=response, user=user, changes=differences(before, snapshot_of(response))
     )
     after = AFTER_CORRECTION.get(response.status)
     if after is not None:

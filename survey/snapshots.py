@@ -1,11 +1,16 @@
-"""A response as plain data, and the differences between two of them (correction history)."""
+"""A response as plain data, the differences between two of them, and the record of a revision
+(the correction history and the audit trail, written alike by every kind of change)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from survey.models import HouseholdResponse, MemberResponse
+from django.contrib.auth.models import User
+
+from audit.models import Action
+from audit.services import record_event
+from survey.models import HouseholdResponse, MemberResponse, ResponseChange
 from survey.shape import MEMBER_FIELDS
 
 
@@ -42,3 +47,22 @@ def differences(old: dict[str, Any], new: dict[str, Any], prefix: str = "") -> l
         elif a != b:
             changes.append({"field": path, "old": a, "new": b})
     return changes
+
+
+def record_revision(
+    *, response: HouseholdResponse, user: User, changes: list[dict], **details: Any
+) -> None:
+    """Write the history row and the audit entry of the response's current revision."""
+    ResponseChange.objects.create(
+        response=response, revision=response.revision, changed_by=user, changes=changes
+    )
+    record_event(
+        action=Action.CHANGE,
+        user=user,
+        summary=f"{response.household.code}: {response.head_name} (r{response.revision})",
+        unit_id=response.unit_id,
+        round_code=response.round.code,
+        object_type="household_response",
+        object_id=response.pk,
+        details={"revision": response.revision, "changes": changes, **details},
+    )

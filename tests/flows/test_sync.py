@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from typing import Any
 
@@ -10,12 +9,12 @@ import pytest
 from django.db import connection
 
 from accounts.roles import PROVINCE_STAFF, SURVEYOR
-from flows import responses
 from flows.review import lock_unit
 from flows.sync import CLOSED, INVALID, LOCKED, NOT_YOURS, SyncRefused, sync_household
 from scoring.models import MemberScore
 from survey.models import Draft, HouseholdResponse, Round
 from tests.factories import NGA_QUAN
+from tests.races import race
 from tests.survey.conftest import CADRE, FARMER, HOUSEHOLD_ANSWERS, citizen_answers, family_answers
 
 pytestmark = pytest.mark.django_db
@@ -160,43 +159,11 @@ def test_a_commune_outside_the_surveyors_communes_is_refused(make_user, round_):
 )
 @pytest.mark.django_db(transaction=True)
 def test_two_tabs_sending_one_household_at_once_give_one_response(surveyor, round_, monkeypatch):
-    record = responses.record_response_scores
-    inside, release = threading.Event(), threading.Event()
-    results: dict[str, Any] = {}
+    def send():
+        synced = sync_household(user=surveyor, round_=round_, client_id=ID, payload=payload())
+        return synced.response.pk, synced.created
 
-    def slow_record(*, response):
-        if threading.current_thread().name == "first":
-            inside.set()
-            assert release.wait(10)
-        record(response=response)
-
-    monkeypatch.setattr(responses, "record_response_scores", slow_record)
-
-    def run(name: str) -> None:
-        try:
-            synced = sync_household(user=surveyor, round_=round_, client_id=ID, payload=payload())
-            results[name] = (synced.response.pk, synced.created)
-        except Exception as exc:  # reported below
-            results[name] = exc
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=run, args=("first",), name="first")
-    second = threading.Thread(target=run, args=("second",), name="second")
-    first.start()
-    assert inside.wait(10)
-    second.start()
-    with connection.cursor() as cursor:  # wait until the second waits for the first's draft
-        for _ in range(200):
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-            if cursor.fetchone()[0]:
-                break
-            threading.Event().wait(0.05)
-        else:
-            pytest.fail("the second send never waited for the first")
-    release.set()
-    first.join(10)
-    second.join(10)
+    results = race(monkeypatch, {"first": send, "second": send})
 
     pk = HouseholdResponse.objects.get().pk
     assert results == {"first": (pk, True), "second": (pk, False)}

@@ -3,7 +3,6 @@ lies in Phường Nam Cường, keeping its code and its members' identities."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 from dataclasses import replace
 from datetime import date
@@ -27,6 +26,7 @@ from survey.revisit import (
 from survey.rounds import create_round
 from survey.services import AlreadySurveyed, Submission, SurveyError
 from tests.factories import MINH_QUAN_ACUTE, NGA_QUAN
+from tests.races import race
 from tests.survey.conftest import (
     CADRE,
     CHILD,
@@ -375,45 +375,16 @@ def test_two_revisits_of_one_household_racing_give_one_response(
                                                household=household)),
         "second": (other, start_revisit(user=other, round_=round_2025, household=household)),
     }  # fmt: skip
-    record = services.record_response_scores
-    inside, release = threading.Event(), threading.Event()
-    results: dict[str, Any] = {}
 
-    def slow_record(*, response):
-        if threading.current_thread().name == "first":
-            inside.set()
-            assert release.wait(10)
-        record(response=response)
-
-    monkeypatch.setattr(services, "record_response_scores", slow_record)
-
-    def run(name: str) -> None:
+    def revisit(name: str):
         user, draft = drafts[name]
-        try:
-            results[name] = record_response(
-                draft_id=draft.pk, user=user, submission=revisit_submission(draft)
-            ).pk
-        except Exception as exc:  # compared below
-            results[name] = exc
-        finally:
-            connection.close()
+        return record_response(
+            draft_id=draft.pk, user=user, submission=revisit_submission(draft)
+        ).pk
 
-    first = threading.Thread(target=run, args=("first",), name="first")
-    second = threading.Thread(target=run, args=("second",), name="second")
-    first.start()
-    assert inside.wait(10)
-    second.start()
-    with connection.cursor() as cursor:  # wait until the second waits for the household's lock
-        for _ in range(200):
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-            if cursor.fetchone()[0]:
-                break
-            threading.Event().wait(0.05)
-        else:
-            pytest.fail("the second revisit never waited for the first")
-    release.set()
-    first.join(10)
-    second.join(10)
+    results = race(
+        monkeypatch, {"first": lambda: revisit("first"), "second": lambda: revisit("second")}
+    )
 
     saved = HouseholdResponse.objects.get(round=round_2025)
     assert results["first"] == saved.pk

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -28,6 +27,7 @@ from survey.models import (
 from survey.selectors import find_duplicates, search_responses
 from survey.services import EditConflict, Submission, SurveyError, start_draft
 from tests.factories import MINH_QUAN_ACUTE, MINH_QUAN_CIRCUMFLEX, NGA_QUAN
+from tests.races import race
 from tests.survey.conftest import (
     CADRE,
     CHILD,
@@ -247,44 +247,11 @@ def test_a_resubmit_after_the_first_submit_committed_creates_nothing_more(survey
 @pytest.mark.django_db(transaction=True)
 def test_two_submits_racing_on_one_draft_give_one_response(surveyor, round_, monkeypatch):
     draft = start_draft(user=surveyor, round_=round_)
-    record = services.record_response_scores
-    inside, release = threading.Event(), threading.Event()
-    results: dict[str, Any] = {}
 
-    def slow_record(*, response):
-        if threading.current_thread().name == "first":
-            inside.set()
-            assert release.wait(10)
-        record(response=response)
+    def submit():
+        return record_response(draft_id=draft.pk, user=surveyor, submission=submission()).pk
 
-    monkeypatch.setattr(services, "record_response_scores", slow_record)
-
-    def run(name: str) -> None:
-        try:
-            results[name] = record_response(
-                draft_id=draft.pk, user=surveyor, submission=submission()
-            ).pk
-        except Exception as exc:  # reported below
-            results[name] = exc
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=run, args=("first",), name="first")
-    second = threading.Thread(target=run, args=("second",), name="second")
-    first.start()
-    assert inside.wait(10)
-    second.start()
-    with connection.cursor() as cursor:  # wait until the second waits for the draft's lock
-        for _ in range(200):
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-            if cursor.fetchone()[0]:
-                break
-            threading.Event().wait(0.05)
-        else:
-            pytest.fail("the second submit never waited for the first")
-    release.set()
-    first.join(10)
-    second.join(10)
+    results = race(monkeypatch, {"first": submit, "second": submit})
 
     assert results["first"] == results["second"] == HouseholdResponse.objects.get().pk
     assert counts() == ONE_SUBMITTED
