@@ -111,7 +111,7 @@
       meta.lastSync = new Date().toISOString();
       return putMeta("lastSync", meta.lastSync);
     }).catch(function () { /* the connection went: the outbox keeps them */ })
-      .then(function () { syncing = false; render(); });
+      .then(function () { syncing = false; refresh(); });
   }
 
   // Drawing ----------------------------------------------------------------------------
@@ -326,10 +326,22 @@
     ]);
   }
 
+  // What background events (connection changes, a sync, another tab) call: the open form is
+  // never rebuilt under the surveyor's fingers, which would drop the field being typed in.
+  function refresh() {
+    if (!current) { render(); return; }
+    var line = app.querySelector("[data-testid=connection]");
+    if (line) line.textContent = connectionText();
+    notice(message);
+  }
+  function connectionText() {
+    return navigator.onLine ? "Đang có mạng" : "Đang ngoại tuyến: hộ được lưu trên máy";
+  }
+
   function render() {
     app.textContent = "";
     app.appendChild(el("p", {class: "notice", id: "offline-notice", hidden: !message, text: message}));
-    app.appendChild(el("p", {"data-testid": "connection", text: navigator.onLine ? "Đang có mạng" : "Đang ngoại tuyến: hộ được lưu trên máy"}));
+    app.appendChild(el("p", {"data-testid": "connection", text: connectionText()}));
     if (current) {
       drawForm().forEach(function (part) { app.appendChild(part); });
       return;
@@ -369,22 +381,24 @@
   }).then(function (stored) {
     meta.rounds = stored[0] || []; meta.plans = stored[1] || {}; meta.lastSync = stored[2] || null;
     households = stored[3] || [];
-    render();
+    refresh();
     var online = navigator.onLine ? refreshPlans().catch(function () {}) : Promise.resolve();
     return online.then(function () { return loadHouseholds(); }).then(function (all) {
-      households = all;
-      if (current) current = all.filter(function (h) { return h.id === current.id; })[0] || current;
-      render();
+      // The household open in the form is the newest copy of itself: keep it.
+      households = all.map(function (h) { return current && current.id === h.id ? current : h; });
+      refresh();
       return syncAll();
     });
   }).then(function () { app.dataset.ready = "1"; })  // loaded and first sync done
     .catch(function (error) { notice("Không mở được bộ nhớ trên máy: " + error); });
 
-  window.addEventListener("online", function () { render(); syncAll(); });
-  window.addEventListener("offline", render);
-  var reload = loadHouseholds;
+  window.addEventListener("online", function () { refresh(); syncAll(); });
+  window.addEventListener("offline", refresh);
   document.addEventListener("visibilitychange", function () {
-    if (!document.hidden && db) reload().then(function (all) { households = all; if (!current) render(); });
+    if (!document.hidden && db) loadHouseholds().then(function (all) {
+      households = all.map(function (h) { return current && current.id === h.id ? current : h; });
+      refresh();
+    });
   });
   if ("serviceWorker" in navigator) navigator.serviceWorker.register(app.dataset.worker, {scope: app.dataset.scope});
 })();

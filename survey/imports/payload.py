@@ -176,4 +176,13 @@ def _shape_problems(payload: Mapping[str, Any]) -> list[FieldProblem]:
         problems.append(
             FieldProblem("answers", "Câu trả lời của hộ không hợp lệ.", "Invalid answers.")
         )
+    for n, member in enumerate(members if isinstance(members, list) else []):
+        if isinstance(member, Mapping) and not isinstance(member.get("answers") or {}, Mapping):
+            problems.append(
+                FieldProblem(
+                    f"members[{n}].answers",
+                    "Câu trả lời của thành viên không hợp lệ.",
+                    "Invalid answers.",
+                )
+            )
     return problems

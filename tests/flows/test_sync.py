@@ -168,3 +168,16 @@ def test_two_tabs_sending_one_household_at_once_give_one_response(surveyor, roun
     pk = HouseholdResponse.objects.get().pk
     assert results == {"first": (pk, True), "second": (pk, False)}
     assert written() == (1, 0, 2)
+
+
+def test_answers_that_are_not_a_mapping_are_named_not_a_crash(surveyor, round_):
+    bad = payload()
+    bad["members"][1]["answers"] = ["learning_plan"]
+
+    with pytest.raises(SyncRefused) as refused:
+        sync_household(user=surveyor, round_=round_, client_id=ID, payload=bad)
+
+    assert [(p.field, p.vi) for p in refused.value.problems] == [
+        ("members[1].answers", "Câu trả lời của thành viên không hợp lệ.")
+    ]
+    assert written() == (0, 0, 0)
