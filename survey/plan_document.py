@@ -93,4 +93,9 @@ def plan_document(*, citizen: CriteriaSpec, household: CriteriaSpec | None) -> d
             "relationship": _pairs(RELATIONSHIPS),
         },
         "max_members": MAX_MEMBERS,
+        # The sets themselves, for the provisional score offline (static/js/scoring.js).
+        "scoring": {
+            "citizen": citizen.to_dict(),
+            "household": household.to_dict() if household else None,
+        },
     }
