@@ -21,7 +21,7 @@ from config.widgets import DayFirstDateInput
 from criteria.expressions import holds
 from criteria.spec import ChoiceList, CriteriaSpec, Question
 from survey.reference import EDUCATION_LEVELS, ETHNIC_GROUPS, RELATIONSHIPS, SEXES
-from survey.shape import MAX_MEMBERS
+from survey.shape import MAX_MEMBERS, OLDEST_AGE
 from survey.steps import Step, could_be_asked, is_asked, member_values
 from units.text import nfc
 
@@ -30,8 +30,6 @@ LARGEST_NUMBER = 1_000_000_000
 # Answers to date questions outside these years are typing mistakes (0202, 20211...).
 EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
 DATE_RANGE_MESSAGE = _("Ngày phải từ 01/01/1900 đến 31/12/2100.")
-# The oldest age the database accepts (MemberResponse's member_age_plausible).
-OLDEST_AGE = 130
 
 
 def _label(text: Any, language: str) -> str:

@@ -144,6 +144,9 @@ class HouseholdResponse(models.Model):
     )
     # The draft that produced this response: a second submit of it finds this row.
     source_draft = models.UUIDField(unique=True, null=True, blank=True)
+    # SHA-256 of the device's copy this response came from (offline channel): a later send
+    # of a different copy is a conflict, never a silent overwrite.
+    source_digest = models.CharField(max_length=64, blank=True, default="")
     revision = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -13,7 +13,7 @@ from typing import Any
 
 from criteria.spec import CriteriaSpec, Label, Question
 from survey.reference import EDUCATION_LEVELS, ETHNIC_GROUPS, RELATIONSHIPS, SEXES
-from survey.shape import MAX_MEMBERS
+from survey.shape import MAX_MEMBERS, OLDEST_AGE
 from survey.steps import groups_scoring, plan_steps
 
 VERSION = 1  # of this document's shape
@@ -93,6 +93,7 @@ def plan_document(*, citizen: CriteriaSpec, household: CriteriaSpec | None) -> d
             "relationship": _pairs(RELATIONSHIPS),
         },
         "max_members": MAX_MEMBERS,
+        "oldest_age": OLDEST_AGE,  # birth years from max(1900, survey year - this)
         # The sets themselves, for the provisional score offline (static/js/scoring.js).
         "scoring": {
             "citizen": citizen.to_dict(),

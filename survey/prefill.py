@@ -51,3 +51,57 @@ def step_data_from_response(
                 if q.code in response.answers
             }
     return {"step": HOUSEHOLD, "step_data": step_data, "step_files": {}, "extra_data": {}}
+
+
+def _payload_value(value: Any) -> list[str] | None:
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, bool):
+        return ["1" if value else "0"]
+    if isinstance(value, float) and value.is_integer():
+        return [str(int(value))]
+    return _encode(value)
+
+
+def step_data_from_payload(
+    *, payload: dict[str, Any], citizen: CriteriaSpec, household: CriteriaSpec | None
+) -> dict[str, Any]:
+    """Return formtools storage data filled from a household sent by a device (sync API).
+
+    The values are taken as sent, wrong ones included: the wizard's steps check them again,
+    so the surveyor sees each problem where the form shows that field.
+    """
+    details = payload.get("household") or {}
+    members = [m for m in payload.get("members") or [] if isinstance(m, dict)]
+    household_step = {}
+    for name in ("unit", "village", "address", "head_name", "survey_date"):
+        encoded = _payload_value(details.get(name))
+        if encoded is not None:
+            household_step[f"household-{name}"] = encoded
+    step_data: dict[str, dict[str, list[str]]] = {
+        HOUSEHOLD: household_step,
+        MEMBERS: members_management_data(len(members)),
+    }
+    for index, member in enumerate(members):
+        for name in MEMBER_FIELDS:
+            encoded = _payload_value(member.get(name))
+            if encoded is not None:
+                step_data[MEMBERS][f"members-{index}-{name}"] = encoded
+    household_answers = payload.get("answers") or {}
+    for step in plan_steps(citizen=citizen, household=household):
+        data: dict[str, list[str]] = {}
+        if step.kind == "member_questions":
+            for index, member in enumerate(members):
+                answers = member.get("answers") or {}
+                for question in step.questions:
+                    encoded = _payload_value(answers.get(question.code))
+                    if encoded is not None:
+                        data[f"{step.name}-m{index}-{question.code}"] = encoded
+            step_data[step.name] = data
+        elif step.kind == "household_questions":
+            for question in step.questions:
+                encoded = _payload_value(household_answers.get(question.code))
+                if encoded is not None:
+                    data[f"{step.name}-{question.code}"] = encoded
+            step_data[step.name] = data
+    return {"step": HOUSEHOLD, "step_data": step_data, "step_files": {}, "extra_data": {}}

@@ -173,9 +173,10 @@ def revisit_state(
     }
 
 
-@transaction.atomic
-def start_revisit(*, user: User, round_: Round, household: Household) -> Draft:
-    """Start a draft that surveys ``household`` again in ``round_``, or return the user's own.
+def check_revisit(
+    *, user: User, round_: Round, household: Household
+) -> tuple[HouseholdResponse, list[str]]:
+    """Return the household's latest earlier response and the user's communes it is in now.
 
     Refused outside the user's communes of the round, for a household never surveyed
     before the round, and for one that already has a response in it (``AlreadySurveyed``).
@@ -198,6 +199,17 @@ def start_revisit(*, user: User, round_: Round, household: Household) -> Draft:
     )
     if existing is not None:
         raise AlreadySurveyed(already_surveyed_message(existing), response=existing)
+    return previous, unit_keys
+
+
+@transaction.atomic
+def start_revisit(*, user: User, round_: Round, household: Household) -> Draft:
+    """Start a draft that surveys ``household`` again in ``round_``, or return the user's own.
+
+    Refused outside the user's communes of the round, for a household never surveyed
+    before the round, and for one that already has a response in it (``AlreadySurveyed``).
+    """
+    previous, unit_keys = check_revisit(user=user, round_=round_, household=household)
     own = Draft.objects.filter(owner=user, round=round_, household=household).first()
     if own is not None:
         return own  # a second tap on "revisit" resumes the first draft

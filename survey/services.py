@@ -170,6 +170,15 @@ def save_submission(*, draft_id: uuid.UUID, user: User, submission: Submission) 
     return Saved(response, written=True)
 
 
+# Where a draft made from a device's household keeps that copy's digest (flows.sync).
+DEVICE_DIGEST = "device_digest"
+
+
+def device_digest(*, draft: Draft) -> str:
+    """The digest of the device copy a draft was made from; empty for other drafts."""
+    return str(((draft.data or {}).get("extra_data") or {}).get(DEVICE_DIGEST) or "")
+
+
 def _new_household(submission: Submission) -> Household:
     """Return the (unsaved) household a new response starts, with a fresh stable code."""
     return Household(
@@ -188,6 +197,7 @@ def _new_response(
     user: User,
     submission: Submission,
     source: uuid.UUID | None,
+    digest: str = "",
 ) -> HouseholdResponse:
     """Return the (unsaved) submitted response of ``submission``; ``source`` is its origin."""
     return HouseholdResponse(
@@ -204,6 +214,7 @@ def _new_response(
         surveyor=user,
         updated_by=user,
         source_draft=source,
+        source_digest=digest,
     )
 
 
@@ -252,6 +263,7 @@ def _create_response(*, draft: Draft, user: User, submission: Submission) -> Hou
                 user=user,
                 submission=submission,
                 source=draft.pk,
+                digest=device_digest(draft=draft),
             )
             response.save(force_insert=True)
     except IntegrityError as exc:  # a concurrent submit of the same draft won the race

@@ -15,5 +15,7 @@ MEMBER_FIELDS = (
 )
 # A member's identity across corrections and revisits, carried beside the fields.
 PERSON_ID = "person_id"
+# The oldest age the database accepts (MemberResponse's member_age_plausible).
+OLDEST_AGE = 130
 # The most members one household may list, in every channel.
 MAX_MEMBERS = 30

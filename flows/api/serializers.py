@@ -28,6 +28,9 @@ class MemberSerializer(serializers.Serializer):
     target_group = serializers.CharField(allow_blank=True, required=False)
     relationship = serializers.CharField(allow_blank=True, required=False)
     answers = serializers.DictField(required=False, help_text="question code -> answer")
+    person_id = serializers.CharField(
+        required=False, allow_blank=True, help_text="a revisited member's id (from revisits/)"
+    )
 
 
 class HouseholdInSerializer(serializers.Serializer):
@@ -37,6 +40,17 @@ class HouseholdInSerializer(serializers.Serializer):
     household = HouseholdDetailsSerializer()
     answers = serializers.DictField(required=False)
     members = MemberSerializer(many=True, max_length=MAX_MEMBERS)
+    revisit = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="the code of the earlier round's household this one surveys again",
+    )
+    replace_online = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="the surveyor chose this copy over an online draft of it (after a conflict)",
+    )
 
 
 class ScoreSerializer(serializers.Serializer):
@@ -65,9 +79,44 @@ class ProblemSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class OnlineCopySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["draft", "response"])
+    url = serializers.CharField(help_text="the page where the surveyor corrects or compares it")
+    head_name = serializers.CharField()
+    members = serializers.IntegerField()
+    updated_at = serializers.DateTimeField()
+
+
 class RefusalSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["invalid", "locked", "closed", "not_yours"])
+    kind = serializers.ChoiceField(choices=["invalid", "locked", "closed", "not_yours", "conflict"])
     problems = ProblemSerializer(many=True)
+    online = OnlineCopySerializer(
+        required=False,
+        help_text="invalid: the server draft to correct online; conflict: the online copy",
+    )
+
+
+class RevisitMemberSerializer(serializers.Serializer):
+    full_name = serializers.CharField()
+    sex = serializers.CharField()
+    birth_year = serializers.IntegerField()
+    ethnicity = serializers.CharField()
+    education = serializers.CharField()
+    target_group = serializers.CharField(help_text="under the new round's set; empty if none")
+    relationship = serializers.CharField()
+    person_id = serializers.CharField()
+
+
+class RevisitSerializer(serializers.Serializer):
+    """A household of an earlier round, as a revisit starts from it (no answers)."""
+
+    code = serializers.CharField()
+    round = serializers.CharField()
+    head_name = serializers.CharField()
+    village = serializers.CharField()
+    address = serializers.CharField()
+    unit = serializers.CharField(help_text="its commune now, if exactly one of the user's")
+    members = RevisitMemberSerializer(many=True)
 
 
 class CommuneSerializer(serializers.Serializer):

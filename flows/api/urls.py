@@ -16,6 +16,7 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="token"),
     path("rounds/", views.RoundList.as_view(), name="rounds"),
     path("rounds/<slug:code>/plan/", views.RoundPlan.as_view(), name="plan"),
+    path("rounds/<slug:code>/revisits/", views.RoundRevisits.as_view(), name="revisits"),
     path("rounds/<slug:code>/households/", views.HouseholdCreate.as_view(), name="households"),
     path("households/<uuid:client_id>/", views.HouseholdStatus.as_view(), name="household"),
 ]

@@ -11,6 +11,7 @@ import logging
 import uuid
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
@@ -23,12 +24,23 @@ from flows.api.serializers import (
     HouseholdInSerializer,
     HouseholdResultSerializer,
     RefusalSerializer,
+    RevisitSerializer,
     RoundSerializer,
 )
-from flows.sync import CLOSED, INVALID, LOCKED, NOT_YOURS, SyncRefused, find_synced, sync_household
+from flows.sync import (
+    CLOSED,
+    CONFLICT,
+    INVALID,
+    LOCKED,
+    NOT_YOURS,
+    SyncRefused,
+    find_synced,
+    sync_household,
+)
 from scoring.response_scores import response_scores
-from survey.models import HouseholdResponse, Round
+from survey.models import Draft, HouseholdResponse, Round
 from survey.plan_document import plan_document
+from survey.revisit_offline import revisit_documents
 from survey.selectors import entry_units, may_enter, round_is_visible, rounds_for_entry
 
 security_log = logging.getLogger("security.scope")
@@ -36,6 +48,7 @@ REFUSAL_STATUS = {
     INVALID: status.HTTP_400_BAD_REQUEST,
     LOCKED: status.HTTP_409_CONFLICT,
     CLOSED: status.HTTP_409_CONFLICT,
+    CONFLICT: status.HTTP_409_CONFLICT,
     NOT_YOURS: status.HTTP_403_FORBIDDEN,
 }
 
@@ -120,6 +133,19 @@ class RoundPlan(APIView):
         return Response(document)
 
 
+class RoundRevisits(APIView):
+    permission_classes = [EntersData]
+
+    @extend_schema(responses={200: RevisitSerializer(many=True), 404: None})
+    def get(self, request: Request, code: str) -> Response:
+        """The earlier households of the user's communes, to survey again offline."""
+        round_ = Round.objects.filter(code=code).first()
+        if round_ is None or not entry_units(user=request.user, round_=round_):
+            security_log.warning("scope refusal: user=%s round=%r", request.user.pk, code[:40])
+            raise Http404
+        return Response(revisit_documents(user=request.user, round_=round_))
+
+
 class HouseholdCreate(APIView):
     permission_classes = [EntersData]
 
@@ -149,16 +175,22 @@ class HouseholdCreate(APIView):
         client_id = envelope.validated_data["id"]
         try:
             synced = sync_household(
-                user=request.user, round_=round_, client_id=client_id, payload=request.data
+                user=request.user,
+                round_=round_,
+                client_id=client_id,
+                payload=request.data,
+                replace_online=envelope.validated_data["replace_online"],
             )
         except SyncRefused as refused:
             language = get_language() or "vi"
             problems = [
                 {"field": p.field, "message": p.message(language)} for p in refused.problems
             ]
-            return Response(
-                {"kind": refused.kind, "problems": problems}, status=REFUSAL_STATUS[refused.kind]
-            )
+            body = {"kind": refused.kind, "problems": problems}
+            online = _online_copy(refused, user=request.user)
+            if online is not None:
+                body["online"] = online
+            return Response(body, status=REFUSAL_STATUS[refused.kind])
         body = household_result(synced.response, client_id=client_id, created=synced.created)
         return Response(body, status=201 if synced.created else 200)
 
@@ -173,6 +205,32 @@ class HouseholdStatus(APIView):
         if response is None:
             raise Http404
         return Response(household_result(response, client_id=client_id, created=False))
+
+
+def _online_copy(refused: SyncRefused, *, user) -> dict | None:
+    """The server's copy a refusal points to: a draft to correct, or a recorded response."""
+    if refused.draft_id is not None:
+        draft = Draft.objects.filter(pk=refused.draft_id, owner=user).first()
+        if draft is not None:
+            step = ((draft.data or {}).get("step_data") or {}).get("members") or {}
+            return {
+                "kind": "draft",
+                "url": reverse("survey:resume", args=[draft.pk]),
+                "head_name": draft.label,
+                "members": int((step.get("members-TOTAL_FORMS") or ["0"])[0] or 0),
+                "updated_at": draft.updated_at,
+            }
+    if refused.response_id is not None:
+        response = HouseholdResponse.objects.filter(pk=refused.response_id).first()
+        if response is not None:
+            return {
+                "kind": "response",
+                "url": reverse("survey:response", args=[response.pk]),
+                "head_name": response.head_name,
+                "members": response.members.count(),
+                "updated_at": response.updated_at,
+            }
+    return None
 
 
 def _flat(errors, prefix: str = ""):

@@ -1,6 +1,6 @@
 """The offline app: its page, its service worker and its manifest, served by the app.
 
-The page is a shell that ``static/js/offline.js`` fills from the sync API; the service
+The page is a shell that ``static/js/offline/`` (``SCRIPTS``) fills from the sync API; the service
 worker keeps the shell and its files so that the page opens with no connection at all.
 Its cache is named after the files' addresses, which change with every deployed version
 (hashed static names), so a new version replaces the old cache; the households live in
@@ -21,11 +21,19 @@ from django.views.decorators.http import require_GET
 
 from survey.selectors import may_enter
 
+# In the order the page loads them: each offline file extends what the ones before made.
+SCRIPTS = (
+    "js/expressions.js",
+    "js/scoring.js",
+    "js/offline/texts.js",
+    "js/offline/store.js",
+    "js/offline/form.js",
+    "js/offline/app.js",
+)
 SHELL_FILES = (
     "css/app.css",
     "css/offline.css",
-    "js/expressions.js",
-    "js/offline.js",
+    *SCRIPTS,
     "js/logout.js",
     "img/app-icon.svg",
     "favicon.svg",
@@ -42,7 +50,9 @@ def _require_entry(request: HttpRequest) -> None:
 def offline_app(request: HttpRequest) -> HttpResponse:
     """The page of the offline form (its data comes from the sync API)."""
     _require_entry(request)
-    return render(request, "survey/offline.html", {"scope": reverse("survey:offline")})
+    return render(
+        request, "survey/offline.html", {"scope": reverse("survey:offline"), "scripts": SCRIPTS}
+    )
 
 
 @require_GET

@@ -16,6 +16,7 @@ from criteria.expressions import (  # the interpreter's own helpers: identical s
     _compare,
     _number,
     _selected_values,
+    _string,
     _truthy,
     parse,
 )
@@ -119,13 +120,15 @@ def _compare_with_constant(op: str, left_node: tuple, constant: Any) -> Fn:
 
             def equal_text_name(v, c):
                 value = v.get(name)
-                return (str("" if value is None else value) == right_text) is not negate
+                text = value if value.__class__ is str else _string(value)
+                return (text == right_text) is not negate
 
             return equal_text_name
 
         def equal_text(v, c):
             value = left(v, c)
-            return (str("" if value is None else value) == right_text) is not negate
+            text = value if value.__class__ is str else _string(value)
+            return (text == right_text) is not negate
 
         return equal_text
 
@@ -134,7 +137,7 @@ def _compare_with_constant(op: str, left_node: tuple, constant: Any) -> Fn:
         if value is None:
             value = ""
         number = _number(value)
-        same = number == right_number if number is not None else str(value) == right_text
+        same = number == right_number if number is not None else _string(value) == right_text
         return same is not negate
 
     return equal_number

@@ -1,4 +1,4 @@
-/* Signing out clears what the offline form keeps on this device (static/js/offline.js):
+/* Signing out clears what the offline form keeps on this device (static/js/offline/):
  * the households, the rounds and their forms. Households not yet sent are named first,
  * and the surveyor may stay signed in to send them. */
 (function () {

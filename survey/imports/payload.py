@@ -35,6 +35,8 @@ class FieldProblem:
     field: str
     vi: str
     en: str
+    # Not a household of this form at all (its shape, or questions the form lacks).
+    structural: bool = False
 
     def message(self, language: str = "vi") -> str:
         return self.en if language.startswith("en") and self.en else self.vi
@@ -77,6 +79,7 @@ def _unknown(answers: Mapping[str, Any], known: Sequence[str], where: str) -> li
             f"{where}.{code}",
             f"Không có câu hỏi “{code}” trong biểu mẫu của đợt này.",
             f"There is no question “{code}” in this round's form.",
+            structural=True,
         )
         for code in answers
         if code not in known
@@ -156,16 +159,16 @@ def _shape_problems(payload: Mapping[str, Any]) -> list[FieldProblem]:
     problems = []
     if not isinstance(payload.get("household"), Mapping):
         problems.append(
-            FieldProblem("household", "Thiếu thông tin hộ.", "The household details are missing.")
+            _shape("household", "Thiếu thông tin hộ.", "The household details are missing.")
         )
     members = payload.get("members")
     if not isinstance(members, list) or not all(isinstance(m, Mapping) for m in members):
         problems.append(
-            FieldProblem("members", "Thiếu danh sách thành viên.", "The members are missing.")
+            _shape("members", "Thiếu danh sách thành viên.", "The members are missing.")
         )
     elif not members or len(members) > MAX_MEMBERS:
         problems.append(
-            FieldProblem(
+            _shape(
                 "members",
                 f"Hộ phải có từ 1 đến {MAX_MEMBERS} thành viên.",
                 f"A household has 1 to {MAX_MEMBERS} members.",
@@ -173,16 +176,18 @@ def _shape_problems(payload: Mapping[str, Any]) -> list[FieldProblem]:
         )
     answers = payload.get("answers", {})
     if answers is not None and not isinstance(answers, Mapping):
-        problems.append(
-            FieldProblem("answers", "Câu trả lời của hộ không hợp lệ.", "Invalid answers.")
-        )
+        problems.append(_shape("answers", "Câu trả lời của hộ không hợp lệ.", "Invalid answers."))
     for n, member in enumerate(members if isinstance(members, list) else []):
         if isinstance(member, Mapping) and not isinstance(member.get("answers") or {}, Mapping):
             problems.append(
-                FieldProblem(
+                _shape(
                     f"members[{n}].answers",
                     "Câu trả lời của thành viên không hợp lệ.",
                     "Invalid answers.",
                 )
             )
     return problems
+
+
+def _shape(field: str, vi: str, en: str) -> FieldProblem:
+    return FieldProblem(field, vi, en, structural=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from typing import Any
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -18,6 +17,13 @@ from scoring.compute import MemberInput, score_response
 from scoring.engine import MemberProfile
 from scoring.models import MemberScore
 from survey.models import HouseholdResponse, Round, UnitLock
+from tests.browser.offline_entry import (
+    answer,
+    current_step,
+    fill_household,
+    fill_member,
+    next_step,
+)
 from tests.browser.test_household_wizard import (
     NUMBERS,
     round_,  # noqa: F401 - a fixture
@@ -26,38 +32,15 @@ from tests.conftest import CHROMIUM_ARGS, PHONE_VIEWPORT
 from tests.factories import NGA_QUAN, PASSWORD
 from tests.flows.test_sync import payload
 from tests.survey.conftest import (
-    C1,
-    C2,
-    C3,
     CADRE,
     FARMER,
+    HOUSEHOLD,
     HOUSEHOLD_ANSWERS,
     citizen_answers,
     family_answers,
 )
 
 pytestmark = pytest.mark.browser
-STEPS = {"c1": C1, "c2": C2, "c3": C3}
-
-
-def answer(page, name: str, value: Any) -> None:
-    for item in value if isinstance(value, list) else [value]:
-        option = page.locator(f'input[name="{name}"][value="{item}"]')
-        if option.count():
-            option.check()
-            continue
-        field = page.locator(f'input[name="{name}"]')
-        field.fill(str(item))
-        field.dispatch_event("change")
-
-
-def fill_member(page, index: int, member: dict[str, str]) -> None:
-    prefix = f"m{index}-"
-    page.fill(f"#{prefix}full_name", member["full_name"])
-    for name in ("sex", "ethnicity", "education", "target_group", "relationship"):
-        page.select_option(f"#{prefix}{name}", member[name])
-    page.fill(f"#{prefix}birth_year", member["birth_year"])
-    page.locator(f"#{prefix}birth_year").dispatch_event("change")
 
 
 def open_app(page, live_server) -> None:
@@ -78,10 +61,9 @@ def test_a_household_entered_offline_is_kept_and_sent_once(page, live_server, lo
     members = [FARMER, CADRE]
 
     page.context.set_offline(True)
-    page.click("[data-round=r2021] button.primary")
-    page.fill("#h-village", "Thôn 3")
-    page.fill("#h-head_name", "Nguyễn Văn An")
-    page.fill("#h-survey_date", "2021-07-15")
+    page.click("[data-round=r2021] [data-testid=new]")
+    fill_household(page, HOUSEHOLD)
+    next_step(page)
     fill_member(page, 0, members[0])
     page.click("button.add-member")
     fill_member(page, 1, members[1])
@@ -92,19 +74,23 @@ def test_a_household_entered_offline_is_kept_and_sent_once(page, live_server, lo
     expect(page.locator("[data-testid=connection]")).to_contain_text("ngoại tuyến")
     draft = page.locator("[data-testid=outbox] li[data-state=draft]")
     expect(draft).to_have_count(1)
-    draft.locator("button").click()
+    draft.locator("[data-action=open]").click()
+    assert current_step(page) == "members"  # where the surveyor was
     assert page.input_value("#m1-full_name") == "Trần Thị Bình"
-    for step, codes in STEPS.items():
+    page.click("[data-testid=back]")
+    assert page.input_value("#h-head_name") == "Nguyễn Văn An"
+    next_step(page)
+    next_step(page)
+    while current_step(page) != "review":
+        step = current_step(page)
+        if step == "household_questions":
+            for code, value in HOUSEHOLD_ANSWERS.items():
+                answer(page, f"{step}-{code}", value)
         for index, member in enumerate(members):
-            for code, value in citizen_answers(member).items():
-                if code in codes:
-                    answer(page, f"{step}-m{index}-{code}", value)
-    for index, member in enumerate(members):
-        for code, value in family_answers(member).items():
-            answer(page, f"family-m{index}-{code}", value)
-    for code, value in HOUSEHOLD_ANSWERS.items():
-        answer(page, f"household_questions-{code}", value)
-    page.wait_for_selector("#offline-app[data-pending='0']")
+            for code, value in {**citizen_answers(member), **family_answers(member)}.items():
+                answer(page, f"{step}-m{index}-{code}", value)
+        page.wait_for_selector("#offline-app[data-pending='0']")
+        next_step(page)
     page.click("[data-testid=queue]")
     expect(page.locator("[data-testid=unsent]")).to_contain_text("1 hộ chưa gửi")
     assert HouseholdResponse.objects.count() == 0

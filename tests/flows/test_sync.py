@@ -74,7 +74,7 @@ def test_a_household_is_recorded_scored_and_never_twice(surveyor, round_):
     assert written() == (1, 0, 2)
 
 
-def test_invalid_answers_are_refused_by_field_and_nothing_is_written(surveyor, round_):
+def test_invalid_answers_are_refused_by_field_and_kept_only_as_a_draft(surveyor, round_):
     bad = payload(members=[member(FARMER, birth_year=1850), member(CADRE, sex="")])
     bad["members"][0]["answers"]["learning_plan"] = "khong_co"
 
@@ -86,7 +86,15 @@ def test_invalid_answers_are_refused_by_field_and_nothing_is_written(surveyor, r
     assert "members[0].birth_year" in fields
     assert "members[1].sex" in fields
     assert "members[0].answers.learning_plan" in fields
-    assert written() == (0, 0, 0)
+    # Nothing is recorded: the copy waits as a server draft, to be corrected online.
+    assert written() == (0, 1, 0)
+    draft = Draft.objects.get()
+    assert (refused.value.draft_id, draft.pk, draft.owner, draft.label) == (
+        ID,
+        ID,
+        surveyor,
+        "Nguyễn Văn An",
+    )
 
 
 def test_an_unknown_question_and_a_missing_household_are_named(surveyor, round_):
@@ -151,7 +159,7 @@ def test_a_commune_outside_the_surveyors_communes_is_refused(make_user, round_):
 
     assert refused.value.kind == INVALID
     assert refused.value.problems[0].field == "household.unit"
-    assert written() == (0, 0, 0)
+    assert written() == (0, 1, 0)  # only the surveyor's own draft, to pick the commune again
 
 
 @pytest.mark.skipif(

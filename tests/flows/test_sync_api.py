@@ -172,3 +172,39 @@ def test_the_plan_is_the_wizards_own(api, round_):
     assert document["round"]["starts_on"] == "2021-06-01"
     assert {c["name"] for c in document["choice_lists"]["learning_plan"]} >= {"written_followed"}
     assert api.get("/api/v1/rounds/nope/plan/").status_code == 404
+
+
+def test_a_refused_copy_points_to_its_server_draft_which_the_online_form_opens(
+    api, surveyor, round_, client
+):
+    answer = api.post(URL, body(members=[member(FARMER, birth_year=1850)]), format="json")
+
+    online = answer.json()["online"]
+    assert (answer.status_code, online["kind"], online["url"]) == (
+        400,
+        "draft",
+        f"/survey/drafts/{ID}/",
+    )
+    assert (online["head_name"], online["members"]) == ("Nguyễn Văn An", 1)
+    client.force_login(surveyor)
+    opened = client.get(online["url"], follow=True)
+    assert opened.request["PATH_INFO"] == f"/survey/drafts/{ID}/household/"
+    assert 'value="Nguyễn Văn An"' in opened.content.decode()
+    members = client.get(f"/survey/drafts/{ID}/members/").content.decode()
+    assert 'value="1850"' in members
+
+
+def test_a_conflict_answers_409_with_the_online_copy(api, round_):
+    first = api.post(URL, body(), format="json").json()
+    changed = body(members=[member(FARMER, birth_year=1963)])
+
+    answer = api.post(URL, changed, format="json")
+
+    assert answer.status_code == 409
+    refused = answer.json()
+    assert (refused["kind"], refused["online"]["kind"], refused["online"]["url"]) == (
+        "conflict",
+        "response",
+        f"/survey/responses/{first['response']}/",
+    )
+    assert HouseholdResponse.objects.count() == 1

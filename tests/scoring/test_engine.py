@@ -286,6 +286,10 @@ EXPRESSIONS = [
     "true() and not(false())",
     "${age} >= ${n}",
     "(${n} > 1 or ${q} = 'no') and ${age} < 60",
+    "${m} = 'a'",
+    "${m} != 'a b'",
+    "${n} = '3.0'",
+    "${q} = 'true'",
 ]
 
 
@@ -294,8 +298,8 @@ def test_compiled_conditions_agree_with_the_interpreter():
     pool = {
         "age": [None, 0, 5, 15, 16, 40, 75, "", "abc"],
         "target_group": [None, "pupil", "farmer", ""],
-        "q": [None, "", "yes", "no", "3", 0, True, False],
-        "n": [None, "", 0, 1, 2, 3, 5, 6, 2.5, "3", "x", True],
+        "q": [None, "", "yes", "no", "3", 0, True, False, ["yes"]],
+        "n": [None, "", 0, 1, 2, 3, 5, 6, 2.5, 3.0, "3", "x", True],
         "m": [None, "", [], ["a"], ["a", "b"], "a b c", ("b",)],
     }
     for _ in range(400):

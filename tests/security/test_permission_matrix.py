@@ -520,6 +520,14 @@ EXPECTED: dict[str, dict[str, str]] = {
         committee="403 403 | 403 403",
         administrator="403 403 | 403 403",
     ),
+    "api:revisits": row(
+        anonymous="403 403 | 403 403",
+        surveyor="200 404 | 405 405",
+        commune_staff="200 404 | 405 405",
+        province_staff="403 403 | 403 403",
+        committee="403 403 | 403 403",
+        administrator="403 403 | 403 403",
+    ),
     # POST-in is 415: the test client's empty POST is no JSON, but it reached the view.
     "api:households": row(
         anonymous="403 403 | 403 403",
