@@ -36,6 +36,7 @@ SHELL_FILES = (
     *SCRIPTS,
     "js/logout.js",
     "img/app-icon.svg",
+    "img/app-icon-192.png",
     "favicon.svg",
 )
 
@@ -83,7 +84,18 @@ def manifest(request: HttpRequest) -> JsonResponse:
             "display": "standalone",
             "background_color": "#ffffff",
             "theme_color": "#0b5cad",
-            "icons": [{"src": static("img/app-icon.svg"), "sizes": "any", "type": "image/svg+xml"}],
+            # PNGs for the phones that install only from them (manage.py draw_app_icons).
+            "icons": [
+                {"src": static("img/app-icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+                *(
+                    {
+                        "src": static(f"img/app-icon-{n}.png"),
+                        "sizes": f"{n}x{n}",
+                        "type": "image/png",
+                    }
+                    for n in (192, 512)
+                ),
+            ],
         },
         content_type="application/manifest+json",
         json_dumps_params={"ensure_ascii": False},

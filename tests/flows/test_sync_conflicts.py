@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from accounts.roles import SURVEYOR
@@ -31,22 +33,22 @@ def refuse(surveyor, round_, copy: dict, **options) -> SyncRefused:
     return refused.value
 
 
-def correct_online(surveyor, round_) -> HouseholdResponse:
+def correct_online(surveyor, round_, draft_id: uuid.UUID = ID) -> HouseholdResponse:
     """Submit the server draft as the online form does, with the answers fixed."""
     submission, problems = read_payload(
-        payload=payload(), client_id=ID, context=build_context(round_=round_, user=surveyor)
+        payload=payload(), client_id=draft_id, context=build_context(round_=round_, user=surveyor)
     )
     assert problems == []
-    return submit_response(draft_id=ID, user=surveyor, submission=submission).response
+    return submit_response(draft_id=draft_id, user=surveyor, submission=submission).response
 
 
-def edit_draft_online() -> None:
+def edit_draft_online(draft_id: uuid.UUID = ID) -> None:
     """Save a step of the server draft, as the wizard does when a step is posted."""
-    draft = Draft.objects.get(pk=ID)
+    draft = Draft.objects.get(pk=draft_id)
     data = dict(draft.data)
     data["step_data"] = {**data["step_data"], "members": {**data["step_data"]["members"]}}
     data["step_data"]["members"]["members-0-birth_year"] = ["1962"]
-    Draft.objects.filter(pk=ID).update(data=data)
+    Draft.objects.filter(pk=draft_id).update(data=data)
 
 
 def test_the_draft_holds_the_copy_as_the_online_form_reads_it(surveyor, round_):

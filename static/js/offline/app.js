@@ -122,15 +122,19 @@
     }
     keep(current).then(render);
   }
+  // Searched as the online revisit page searches: without accents ("nguyen van an").
+  function plain(text) {
+    return (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+  }
   function drawRevisits(r) {
     var earlier = meta.revisits[r.code] || [];
     if (!earlier.length) return null;
     var list = el("ul", {class: "households", "data-testid": "revisits"});
     var fill = function (text) {
-      var needle = (text || "").toLowerCase();
+      var needle = plain(text);
       list.textContent = "";
       earlier.filter(function (e) {
-        return !needle || (e.head_name + " " + e.code).toLowerCase().indexOf(needle) >= 0;
+        return !needle || plain(e.head_name + " " + e.code + " " + e.village).indexOf(needle) >= 0;
       }).slice(0, 20).forEach(function (e) {
         list.appendChild(el("li", {"data-revisit": e.code}, [
           el("strong", {text: e.head_name}), el("span", {class: "muted", text: " · " + e.code + " · " + e.village + " · " +
