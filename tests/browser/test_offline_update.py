@@ -30,10 +30,12 @@ def test_a_deployed_version_replaces_the_cache_and_keeps_the_outbox(
     # A deployment changes the shell's files (their hashed names): a new worker version.
     monkeypatch.setattr(offline, "SHELL_FILES", (*offline.SHELL_FILES, "img/app-icon-512.png"))
     page.reload()
-    page.wait_for_function(
-        f"old => ({CACHES})().then(keys => keys.length === 1 && keys[0] !== old)", arg=old
-    )
-    (new,) = page.evaluate(CACHES)
+    for _ in range(50):
+        keys = page.evaluate(CACHES)
+        if len(keys) == 1 and keys != [old]:
+            break
+        page.wait_for_timeout(200)
+    (new,) = page.evaluate(CACHES)  # the old one is deleted once the new one is active
     assert new != old
 
     page.context.set_offline(True)
