@@ -24,6 +24,7 @@ from survey.selectors import may_enter
 # In the order the page loads them: each offline file extends what the ones before made.
 SCRIPTS = (
     "js/expressions.js",
+    "js/scoring-rules.js",
     "js/scoring.js",
     "js/offline/texts.js",
     "js/offline/store.js",
