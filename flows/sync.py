@@ -184,7 +184,9 @@ def sync_household(
     except SurveyError as exc:
         raise _refused(LOCKED, str(exc), "household.unit") from exc
     with transaction.atomic():
-        draft = _draft_for(user=user, round_=round_, client_id=client_id, household=household)
+        draft = _draft_for(
+            user=user, round_=round_, client_id=client_id, household=household, digest=digest
+        )
         if draft is None:
             # A second tab sent it meanwhile, and its household is in: that is the answer.
             return Synced(_already(user=user, client_id=client_id), created=False)
@@ -216,14 +218,25 @@ def _revisited(*, user: User, round_: Round, code: str) -> Household | None:
 
 
 def _draft_for(
-    *, user: User, round_: Round, client_id: uuid.UUID, household: Household | None = None
+    *,
+    user: User,
+    round_: Round,
+    client_id: uuid.UUID,
+    household: Household | None = None,
+    digest: str = "",
 ) -> Draft | None:
     """The server draft named by the device's UUID; None if a concurrent send of the same
     household made it, became the response and deleted it while this one waited."""
     try:
         with transaction.atomic():
             draft, _made = Draft.objects.get_or_create(
-                pk=client_id, defaults={"owner": user, "round": round_, "household": household}
+                pk=client_id,
+                defaults={
+                    "owner": user,
+                    "round": round_,
+                    "household": household,
+                    "data": {"extra_data": {DEVICE_DIGEST: digest}} if digest else {},
+                },
             )
     except IntegrityError:
         draft = Draft.objects.filter(pk=client_id).first()
@@ -247,6 +260,8 @@ def _shape_only(problems: list[FieldProblem]) -> bool:
 
 
 def _mark_device_copy(*, draft: Draft, digest: str) -> None:
+    if device_digest(draft=draft) == digest:
+        return  # made for this copy (the usual case): no second write
     data = dict(draft.data or {})
     data["extra_data"] = {**(data.get("extra_data") or {}), DEVICE_DIGEST: digest}
     Draft.objects.filter(pk=draft.pk).update(data=data)
