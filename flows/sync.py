@@ -28,9 +28,9 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from criteria.selectors import spec_of
 from flows.responses import submit_response
 from survey.errors import SurveyError
+from survey.imports.context import ImportContext
 from survey.imports.payload import FieldProblem, read_payload
 from survey.imports.reading import build_context
 from survey.models import Draft, Household, HouseholdResponse, Round
@@ -68,16 +68,20 @@ class SyncRefused(Exception):
         super().__init__("; ".join(f"{p.field}: {p.vi}" for p in problems))
 
 
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def payload_digest(payload: Mapping[str, Any]) -> str:
     """A SHA-256 of what a device's copy says (its details, answers and members)."""
-    content = {key: payload.get(key) for key in ("household", "answers", "members", "revisit")}
-    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return _digest(
+        {key: payload.get(key) for key in ("household", "answers", "members", "revisit")}
+    )
 
 
 def _steps_digest(data: Mapping[str, Any]) -> str:
-    text = json.dumps(data.get("step_data") or {}, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return _digest(data.get("step_data") or {})
 
 
 def _edited_online(draft: Draft) -> bool:
@@ -160,7 +164,7 @@ def sync_household(
     submission, problems = read_payload(payload=payload, client_id=client_id, context=context)
     if submission is None:
         draft_id = None
-        if not _shape_only(problems):
+        if not any(p.structural for p in problems):  # else no draft can hold it
             draft_id = _keep_as_draft(
                 user=user,
                 round_=round_,
@@ -168,6 +172,7 @@ def sync_household(
                 payload=payload,
                 digest=digest,
                 household=household,
+                context=context,
             )
         raise SyncRefused(INVALID, problems, draft_id=draft_id)
     if household is not None:
@@ -254,11 +259,6 @@ def _conflict(message: str, **where: Any) -> SyncRefused:
     return SyncRefused(CONFLICT, [FieldProblem("household", message, "")], **where)
 
 
-def _shape_only(problems: list[FieldProblem]) -> bool:
-    """Whether the copy is not a household of this form at all (no draft can hold it)."""
-    return any(p.structural for p in problems)
-
-
 def _mark_device_copy(*, draft: Draft, digest: str) -> None:
     if device_digest(draft=draft) == digest:
         return  # made for this copy (the usual case): no second write
@@ -276,15 +276,13 @@ def _keep_as_draft(
     payload: Mapping[str, Any],
     digest: str,
     household: Household | None,
+    context: ImportContext,
 ) -> uuid.UUID | None:
-    """Keep a refused copy as a server draft the surveyor can correct online; an online
-    draft already edited is left as it is (the device copy never overwrites it)."""
-    if _already(user=user, client_id=client_id) is not None:
-        return None
+    """Keep a refused copy (of no response yet) as a server draft the surveyor can correct
+    online; an online draft already edited is left as it is (the device copy never
+    overwrites it)."""
     data = step_data_from_payload(
-        payload=dict(payload),
-        citizen=spec_of(criteria_set=round_.citizen_set),
-        household=spec_of(criteria_set=round_.household_set) if round_.household_set else None,
+        payload=dict(payload), citizen=context.citizen, household=context.household
     )
     data["extra_data"] = {DEVICE_DIGEST: digest, MADE_STEPS: _steps_digest(data)}
     head = str((payload.get("household") or {}).get("head_name") or "")[:200]

@@ -10,6 +10,7 @@ round's response to the same household, at most one per round.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -20,11 +21,12 @@ from django.utils.translation import gettext as _
 from criteria.groups import group_mapping
 from criteria.selectors import spec_of
 from survey.forms import members_management_data
-from survey.models import Draft, Household, HouseholdResponse, Round
+from survey.models import Draft, Household, HouseholdResponse, MemberResponse, Round
 from survey.selectors import entry_units, visible_responses
 from survey.services import AlreadySurveyed, SurveyError, already_surveyed_message
 from survey.shape import MEMBER_FIELDS, PERSON_ID
 from survey.steps import HOUSEHOLD, MEMBERS
+from units.models import AdminUnit
 from units.selectors import predecessor_keys, successors_of
 from units.text import name_key, plain_key
 
@@ -125,9 +127,24 @@ def household_history(*, response: HouseholdResponse, user: User) -> list[dict[s
 def _revisit_units(*, user: User, round_: Round, previous: HouseholdResponse) -> list[str]:
     """Return the user's communes of ``round_`` that the household's earlier unit became."""
     communes = {u.key for u in entry_units(user=user, round_=round_)}
-    return [
-        u.key for u in successors_of(unit=previous.unit, day=round_.starts_on) if u.key in communes
-    ]
+    return units_now(unit=previous.unit, round_=round_, communes=communes)
+
+
+def units_now(*, unit: AdminUnit, round_: Round, communes: set[str]) -> list[str]:
+    """Return the units of ``communes`` that ``unit`` became when ``round_`` starts."""
+    return [u.key for u in successors_of(unit=unit, day=round_.starts_on) if u.key in communes]
+
+
+def revisit_member(
+    *, member: MemberResponse, groups: Mapping[str, str], known_groups: set[str]
+) -> dict[str, Any]:
+    """A member as a revisit starts from it: fields and person id, no answers, the target
+    group read under the new round's set (``groups``) or left to choose if it has none."""
+    group = groups.get(member.target_group, member.target_group)
+    return {
+        **{name: getattr(member, name) for name in (*MEMBER_FIELDS, PERSON_ID)},
+        "target_group": group if group in known_groups else "",
+    }
 
 
 # The revisit draft ----------------------------------------------------------------------------
@@ -151,12 +168,7 @@ def revisit_state(
     members = list(previous.members.order_by("position"))
     data: dict[str, list[str]] = members_management_data(len(members))
     for index, member in enumerate(members):
-        group = groups.get(member.target_group, member.target_group)
-        values = {
-            **{name: getattr(member, name) for name in (*MEMBER_FIELDS, PERSON_ID)},
-            # A group the new set does not know is left for the surveyor to choose.
-            "target_group": group if group in known_groups else "",
-        }
+        values = revisit_member(member=member, groups=groups, known_groups=known_groups)
         for name, value in values.items():
             data[f"members-{index}-{name}"] = [str(value)]
     household = {

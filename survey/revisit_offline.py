@@ -16,10 +16,9 @@ from django.contrib.auth.models import User
 from criteria.groups import group_mapping
 from criteria.selectors import spec_of
 from survey.models import MemberResponse, Round
-from survey.revisit import revisit_candidates
+from survey.revisit import revisit_candidates, revisit_member, units_now
 from survey.selectors import entry_units
-from survey.shape import MEMBER_FIELDS, PERSON_ID
-from units.selectors import successors_of
+from survey.shape import PERSON_ID
 
 
 def revisit_documents(*, user: User, round_: Round) -> list[dict[str, Any]]:
@@ -34,7 +33,7 @@ def revisit_documents(*, user: User, round_: Round) -> list[dict[str, Any]]:
     target = spec_of(criteria_set=round_.citizen_set)
     known_groups = {g.code for g in target.target_groups}
     mappings: dict[int, dict[str, str]] = {}
-    units_now: dict[str, list[str]] = {}
+    now: dict[str, list[str]] = {}  # the user's communes each earlier unit became
     members: dict[int, list[MemberResponse]] = {}
     for member in MemberResponse.objects.filter(response__in=previous).order_by("position"):
         members.setdefault(member.response_id, []).append(member)
@@ -43,14 +42,9 @@ def revisit_documents(*, user: User, round_: Round) -> list[dict[str, Any]]:
         source = response.round.citizen_set
         if source.pk not in mappings:
             mappings[source.pk] = group_mapping(source=spec_of(criteria_set=source), target=target)
-        if response.unit_id not in units_now:
-            units_now[response.unit_id] = [
-                u.key
-                for u in successors_of(unit=response.unit, day=round_.starts_on)
-                if u.key in communes
-            ]
-        now = units_now[response.unit_id]
-        groups = mappings[source.pk]
+        if response.unit_id not in now:
+            now[response.unit_id] = units_now(unit=response.unit, round_=round_, communes=communes)
+        unit_keys = now[response.unit_id]
         documents.append(
             {
                 "code": response.household.code,
@@ -58,15 +52,13 @@ def revisit_documents(*, user: User, round_: Round) -> list[dict[str, Any]]:
                 "head_name": response.head_name,
                 "village": response.village,
                 "address": response.address,
-                "unit": now[0] if len(now) == 1 else "",
+                "unit": unit_keys[0] if len(unit_keys) == 1 else "",
                 "members": [
                     {
-                        **{name: getattr(m, name) for name in MEMBER_FIELDS},
+                        **revisit_member(
+                            member=m, groups=mappings[source.pk], known_groups=known_groups
+                        ),
                         PERSON_ID: str(m.person_id),
-                        # A group the new set does not know is left for the surveyor.
-                        "target_group": g
-                        if (g := groups.get(m.target_group, m.target_group)) in known_groups
-                        else "",
                     }
                     for m in members.get(response.pk, [])
                 ],

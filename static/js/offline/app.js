@@ -116,8 +116,7 @@
       current.data.household = {unit: known ? revisit.unit : one, village: revisit.village, address: revisit.address,
         head_name: revisit.head_name, survey_date: ""};
       current.data.members = revisit.members.map(function (m) {
-        var copy = Object.assign(form.newMember(), m, {answers: {}});
-        return copy;
+        return Object.assign(form.newMember(), m, {answers: {}});
       });
     }
     keep(current).then(render);

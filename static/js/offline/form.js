@@ -9,7 +9,6 @@
 
   var O = window.CDHTOffline, t = O.t, label = O.label;
   var evaluate = window.CDHTExpressions.evaluate;
-  var MEMBER_FIELDS = ["full_name", "sex", "birth_year", "ethnicity", "education", "target_group", "relationship"];
   var REQUIRED_MEMBER = ["full_name", "sex", "birth_year", "ethnicity", "education", "relationship"];
 
   function el(tag, attrs, children) {
@@ -281,5 +280,5 @@
     ].concat(body).concat([el("div", {class: "buttons"}, buttons)]))];
   }
 
-  O.form = {draw: draw, el: el, newMember: newMember, allProblems: allProblems, MEMBER_FIELDS: MEMBER_FIELDS};
+  O.form = {draw: draw, el: el, newMember: newMember};
 })();

@@ -105,5 +105,5 @@
     return new Date(iso).toLocaleString(lang === "en" ? "en-GB" : "vi-VN");
   }
 
-  window.CDHTOffline = {lang: lang, t: t, label: label, when: when, TEXTS: TEXTS};
+  window.CDHTOffline = {lang: lang, t: t, label: label, when: when};
 })();
