@@ -6,14 +6,19 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 
-from scoring.services import record_new_responses_scores, record_response_scores
+from flows.import_scores import record_imported_scores
+from scoring.services import record_response_scores
 from survey.imports.files import DEFAULT_LIMITS, Limits
-from survey.imports.service import Created, ImportReport, write_import
+from survey.imports.service import ImportReport, write_import
+from survey.imports.writer import Written
 from survey.models import HouseholdResponse, Round
+
+# The new responses' scoring, by the name the fault tests replace.
+record_new_responses_scores = record_imported_scores
 
 
 def _score_written(
-    *, round_: Round, created: Created, corrected: Sequence[HouseholdResponse]
+    *, round_: Round, created: Written, corrected: Sequence[HouseholdResponse]
 ) -> None:
     record_new_responses_scores(round_=round_, created=created)
     for response in corrected:

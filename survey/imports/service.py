@@ -32,8 +32,8 @@ from survey.imports.files import DEFAULT_LIMITS, Limits, read_upload
 from survey.imports.problems import ImportRefused, Problem, file_problem, in_reading_order
 from survey.imports.reading import PAPER, SOURCES, build_context, check_upload, detect_source
 from survey.imports.submissions import KOBO, ODK
-from survey.imports.writer import create_responses
-from survey.models import HouseholdResponse, MemberResponse, Round, UnitLock
+from survey.imports.writer import Written, create_responses
+from survey.models import HouseholdResponse, Round, UnitLock
 from survey.services import Submission, SurveyError, save_submission, start_draft
 
 # Importers call these through this module; they live where their work is.
@@ -52,14 +52,12 @@ __all__ = [
 
 log = logging.getLogger("survey.imports")
 
-Created = Sequence[tuple[HouseholdResponse, Sequence[MemberResponse]]]
-
 
 class ScoreWritten(Protocol):
     """Score what an import wrote, in its transaction (``flows.imports`` passes scoring's)."""
 
     def __call__(
-        self, *, round_: Round, created: Created, corrected: Sequence[HouseholdResponse]
+        self, *, round_: Round, created: Written, corrected: Sequence[HouseholdResponse]
     ) -> None: ...
 
 

@@ -1,39 +1,94 @@
 """Create the households of an imported file in bulk, as the web form creates one.
 
-The rows are the web form's own: ``survey.services._new_household``,
-``_new_response`` and ``_member_rows`` build them (the helpers of
-``_create_response``); only the writing is in bulk. Households, responses and members
-are inserted as plain tuples (``scoring.bulk.insert_rows``, as the rescore writes score
-rows) under ids reserved first, because members refer to responses and scores to
-members: ``bulk_create`` compiles SQL for every value and is several times slower.
+The rows hold what the web form's own helpers put in them (``survey.services``:
+``_new_household``, ``_new_response``, ``_member_rows``; ``tests/imports`` compares
+them), built straight as tuples: a Django model instance per row costs more than
+writing it. They are inserted with ``survey.bulk.insert_rows`` (``COPY`` on
+PostgreSQL) under ids reserved first in one statement, because members refer to
+responses and scores to members. What was written comes back as plain data for
+scoring (``Written``), so nothing is read again.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Sequence
-from operator import attrgetter
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from survey.bulk import insert_rows
-from survey.models import HouseholdResponse, MemberResponse, Round
+from survey.models import Household, HouseholdResponse, MemberResponse, ResponseStatus, Round
 from survey.selectors import entry_units
-from survey.services import (
-    Submission,
-    SurveyError,
-    _member_rows,
-    _new_household,
-    _new_response,
+from survey.services import Submission, SurveyError, _search_text
+
+HOUSEHOLD_FIELDS = ("id", "code", "unit_id", "village", "address", "head_name", "created_at")
+RESPONSE_FIELDS = (
+    "id",
+    "round_id",
+    "household_id",
+    "unit_id",
+    "village",
+    "address",
+    "head_name",
+    "search_text",
+    "survey_date",
+    "status",
+    "answers",
+    "surveyor_id",
+    "source_draft",
+    "source_digest",
+    "revision",
+    "created_at",
+    "updated_at",
+    "updated_by_id",
+)
+MEMBER_FIELDS = (
+    "id",
+    "response_id",
+    "person_id",
+    "position",
+    "full_name",
+    "sex",
+    "birth_year",
+    "age",
+    "ethnicity",
+    "education",
+    "target_group",
+    "relationship",
+    "answers",
 )
 
-BATCH = 2000
+
+class WrittenMember(NamedTuple):
+    id: int
+    target_group: str
+    sex: str
+    age: int
+    ethnicity: str
+    answers: dict[str, Any]
 
 
-def reserve_ids(*, model: type, count: int) -> list[int] | None:
-    """Reserve ``count`` primary keys of ``model``'s table; None if the database cannot.
+class WrittenResponse(NamedTuple):
+    """A response the import wrote, with what scoring it needs."""
+
+    id: int
+    unit_id: str
+    status: str
+    revision: int
+    answers: dict[str, Any]
+    members: list[WrittenMember]
+
+
+Written = list[WrittenResponse]
+
+
+def reserve_ids(*, model: type, count: int) -> list[int]:
+    """Reserve ``count`` primary keys of ``model``'s table, in one statement.
 
     PostgreSQL hands them out from the table's sequence (safe under concurrency). SQLite
     has one writer at a time: inside the import's transaction (``BEGIN IMMEDIATE``) the
@@ -51,7 +106,7 @@ def reserve_ids(*, model: type, count: int) -> list[int] | None:
             )
             return [row[0] for row in cursor.fetchall()]
         if connection.vendor != "sqlite":
-            return None
+            raise NotImplementedError(f"reserving ids on {connection.vendor}")
         quoted = connection.ops.quote_name(table)
         cursor.execute(f"SELECT MAX(id) FROM {quoted}")  # noqa: S608 (a model's table)
         largest = cursor.fetchone()[0] or 0
@@ -66,73 +121,119 @@ def create_responses(
     round_: Round,
     user: User,
     submissions: Sequence[tuple[Submission, uuid.UUID | None]],
-) -> list[tuple[HouseholdResponse, list[MemberResponse]]]:
+) -> Written:
     """Create households, responses and members; return each response with its members.
 
     ``source`` is the submission's instance UUID (ODK, Kobo) or None: kept as
     ``source_draft``, so the same submission is never imported twice. The responses are
-    not scored here (``survey.imports.scores``). Call inside the import's transaction.
+    not scored here (the caller's ``score_written``). Call inside the import's transaction.
     """
     allowed = {u.key for u in entry_units(user=user, round_=round_)}
     if any(submission.unit not in allowed for submission, _source in submissions):
         raise SurveyError(_("Bạn không được nhập số liệu cho đơn vị này trong đợt này."))
-    households = [_new_household(submission) for submission, _source in submissions]
-    insert_objects(households)
-    responses = [
-        _new_response(round_=round_, household=household, user=user, submission=s, source=source)
-        for household, (s, source) in zip(households, submissions, strict=True)
-    ]
+    count = len(submissions)
+    household_ids = reserve_ids(model=Household, count=count)
+    response_ids = reserve_ids(model=HouseholdResponse, count=count)
+    member_ids = iter(
+        reserve_ids(model=MemberResponse, count=sum(len(s.members) for s, _x in submissions))
+    )
+    # Values as each field would prepare them: one stamp for the whole import (one
+    # transaction); dates and UUIDs as this database stores them.
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    uuid_value = _uuid_value()
+    submitted = ResponseStatus.SUBMITTED.value
+    dumps = json.dumps
+    households: list[tuple] = []
+    responses: list[tuple] = []
+    members: list[tuple] = []
+    written: Written = []
+    for (submission, source), household_id, response_id in zip(
+        submissions, household_ids, response_ids, strict=True
+    ):
+        unit = submission.unit
+        village, address, head = submission.village, submission.address, submission.head_name
+        households.append(
+            (
+                household_id,
+                f"{unit.split('@')[0]}-{uuid.uuid4().hex[:10].upper()}",
+                unit,
+                village,
+                address,
+                head,
+                now,
+            )
+        )
+        answers = dict(submission.household_answers)
+        responses.append(
+            (
+                response_id,
+                round_.pk,
+                household_id,
+                unit,
+                village,
+                address,
+                head,
+                _search_text(head, submission.members),
+                ops.adapt_datefield_value(submission.survey_date),
+                submitted,
+                dumps(answers),
+                user.pk,
+                None if source is None else uuid_value(source),
+                "",
+                1,
+                now,
+                now,
+                user.pk,
+            )
+        )
+        year = submission.survey_date.year
+        scored: list[WrittenMember] = []
+        for position, member in enumerate(submission.members, start=1):
+            member_id = next(member_ids)
+            age = year - int(member["birth_year"])
+            group = member.get("target_group") or ""
+            member_answers = dict(member.get("answers") or {})
+            members.append(
+                (
+                    member_id,
+                    response_id,
+                    uuid_value(uuid.uuid4()),
+                    position,
+                    member["full_name"],
+                    member["sex"],
+                    member["birth_year"],
+                    age,
+                    member["ethnicity"],
+                    member["education"],
+                    group,
+                    member["relationship"],
+                    dumps(member_answers),
+                )
+            )
+            scored.append(
+                WrittenMember(
+                    member_id, group, member["sex"], age, member["ethnicity"], member_answers
+                )
+            )
+        written.append(WrittenResponse(response_id, unit, submitted, 1, answers, scored))
+    _insert(model=Household, fields=HOUSEHOLD_FIELDS, rows=households)
     try:
         with transaction.atomic():
-            insert_objects(responses)
+            _insert(model=HouseholdResponse, fields=RESPONSE_FIELDS, rows=responses)
     except IntegrityError as exc:  # the same submission was imported meanwhile
         raise SurveyError(_("Phiếu này vừa được gửi.")) from exc
-    members = [
-        _member_rows(response, submission)
-        for response, (submission, _source) in zip(responses, submissions, strict=True)
-    ]
-    insert_objects([member for rows in members for member in rows])
-    return list(zip(responses, members, strict=True))
+    _insert(model=MemberResponse, fields=MEMBER_FIELDS, rows=members)
+    return written
 
 
-PLAIN_FIELDS = (models.IntegerField, models.CharField, models.TextField, models.ForeignKey)
-
-
-def insert_objects(objects: Sequence[models.Model]) -> None:
-    """Insert new model instances of one model, giving each its primary key.
-
-    As ``bulk_create`` would, but without its per-value SQL compilation: every value
-    goes through its field's own ``pre_save``/``get_db_prep_save`` unless it is plain
-    already (numbers, text, foreign keys); JSON is encoded by ``insert_rows``.
-    """
-    if not objects:
-        return
-    model = type(objects[0])
-    ids = reserve_ids(model=model, count=len(objects))
-    if ids is None:
-        model.objects.bulk_create(objects, batch_size=BATCH)
-        return
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    names = ("id", *(f.attname for f in fields))
-    prepared = [
-        (n, f)
-        for n, f in enumerate(fields, start=1)
-        if not isinstance(f, PLAIN_FIELDS) and not isinstance(f, models.JSONField)
-    ]
-    stamped = [
-        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-    ]
-    values_of = attrgetter(*(f.attname for f in fields))
-    rows = []
-    for instance, pk in zip(objects, ids, strict=True):
-        for field in stamped:
-            field.pre_save(instance, add=True)  # sets created_at / updated_at, as on save
-        instance.pk = pk
-        row = [pk, *values_of(instance)]
-        for n, field in prepared:
-            row[n] = field.get_db_prep_save(row[n], connection)
-        rows.append(row)
-        instance._state.adding = False
-        instance._state.db = connection.alias
+def _insert(*, model: type, fields: Sequence[str], rows: list[tuple]) -> None:
     with connection.wrap_database_errors:  # COPY on PostgreSQL bypasses Django's cursor
-        insert_rows(model=model, fields=names, rows=rows)
+        insert_rows(model=model, fields=fields, rows=rows, json_encoded=True)
+
+
+def _uuid_value() -> Callable[[uuid.UUID], Any]:
+    """How this database stores a UUID (``UUIDField.get_db_prep_value``)."""
+    if connection.features.has_native_uuid_field:
+        return lambda value: value
+    return lambda value: value.hex
