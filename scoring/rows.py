@@ -129,6 +129,41 @@ def member_row(
     )
 
 
+def values_row(
+    *,
+    run_id: int,
+    round_id: int,
+    response_id: int,
+    unit_id: str,
+    status: str,
+    member_id: int,
+    target_group: str,
+    sex: str,
+    age: int,
+    ethnicity: str,
+    values: tuple,
+) -> tuple:
+    """``member_row`` from stored values (``scoring.vectorised.member_values``)."""
+    band = _AGE_BANDS[age] if 0 <= age < len(_AGE_BANDS) else age_band(age)
+    return (
+        run_id,
+        round_id,
+        response_id,
+        unit_id,
+        status,
+        member_id,
+        target_group,
+        sex,
+        age,
+        band,
+        ethnicity,
+        *values[:4],
+        json_text(values[4]),
+        json_text(values[5]),
+        *values[6:],
+    )
+
+
 def household_row(
     *, run_id: int, round_id: int, response_id: int, unit_id: str, status: str, result: ScoreResult
 ) -> tuple:

@@ -82,7 +82,7 @@ class ChoicePoints(RuleType):
     def vectorise(self, params, column, *, choices: Sequence[str]):
         import numpy as np
 
-        table = [float(params["points"].get(n) or 0.0) for n in choices] + [0.0]
+        table = [float(number(params["points"].get(n)) or 0.0) for n in choices] + [0.0]
         missing = column < 0
         return np.asarray(table)[np.where(missing, len(choices), column)], missing
 
@@ -156,7 +156,13 @@ class Checklist(RuleType):
         matrix, extra = column
         missing = ~matrix.any(axis=1) & (extra == 0)
         if "points" in params:
-            weights = np.asarray([float(params["points"].get(n) or 0.0) for n in choices])
+            weights = np.asarray([float(number(params["points"].get(n)) or 0.0) for n in choices])
+            # ``score`` adds the items in the order ticked, a matrix product in list order:
+            # equal sums only while every partial sum is exact (multiples of 1/1024).
+            if not np.all(np.isfinite(weights) & (weights * 1024 % 1 == 0)) or np.any(
+                np.abs(weights) > 2**30
+            ):
+                return None
             total = matrix @ weights
         else:
             total = (matrix.sum(axis=1) + extra) * float(params["per_item"])
@@ -225,8 +231,9 @@ class Bands(RuleType):
         with np.errstate(invalid="ignore"):
             for band in params["bands"]:
                 inside = column >= float(band["min"])
-                if band.get("max") not in (None, ""):
-                    inside &= column <= float(band["max"])
+                high = number(band.get("max"))
+                if high is not None:
+                    inside &= column <= high
                 inside &= ~taken
                 points[inside] = float(band["points"])
                 taken |= inside
@@ -283,7 +290,7 @@ class YesNo(RuleType):
         import numpy as np
 
         yes = str(params.get("yes", "yes"))
-        no_points = float(params.get("no_points") or 0.0)
+        no_points = float(number(params.get("no_points")) or 0.0)
         table = [float(params["points"]) if n == yes else no_points for n in choices]
         table.append(no_points)
         missing = column < 0

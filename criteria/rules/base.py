@@ -59,7 +59,8 @@ class RuleType:
     """A kind of rule: how it checks, describes and scores its params, in one class.
 
     ``score`` is the reference; ``compile`` may return a faster equivalent with the params
-    read once (tests compare the two); ``vectorise`` is for the numpy benchmark floor only.
+    read once (tests compare the two); ``vectorise`` is its numpy version over columns
+    (``scoring.engine.vector`` scores whole rounds with it; tests compare it too).
     """
 
     code: ClassVar[str]
@@ -107,7 +108,11 @@ class RuleType:
     def vectorise(
         self, params: Mapping[str, Any], column: Any, *, choices: Sequence[str]
     ) -> tuple[Any, Any] | None:
-        """Return numpy (points, missing) arrays over a column, or None if not supported."""
+        """Return numpy (points, missing) arrays over a column, or None if not supported.
+
+        The points must equal ``score``'s for every answered row, bit for bit; return None
+        for params where they could not (the engine then scores the set without numpy).
+        """
         return None
 
 

@@ -45,7 +45,9 @@ class _Bounded(RuleType):
     def vectorise(self, params, column, *, choices: Sequence[str]):
         import numpy as np
 
-        return np.clip(np.nan_to_num(column), 0.0, self.top(params)), np.isnan(column)
+        # NaN (no number) scores 0, as ``score`` does; an infinite answer stays infinite.
+        missing = np.isnan(column)
+        return np.clip(np.where(missing, 0.0, column), 0.0, self.top(params)), missing
 
 
 @register
