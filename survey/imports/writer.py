@@ -1,8 +1,8 @@
 """Create the households of an imported file in bulk, as the web form creates one.
 
 The rows hold what the web form's own helpers put in them (``survey.services``:
-``_new_household``, ``_new_response``, ``_member_rows``; ``tests/imports`` compares
-them), built straight as tuples: a Django model instance per row costs more than
+``_new_household``, ``_new_response``, ``_member_rows``; a test comparing the two is
+still to write), built straight as tuples: a Django model instance per row costs more than
 writing it. They are inserted with ``survey.bulk.insert_rows`` (``COPY`` on
 PostgreSQL) under ids reserved first in one statement, because members refer to
 responses and scores to members. What was written comes back as plain data for
