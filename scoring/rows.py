@@ -97,7 +97,7 @@ def result_values(result: ScoreResult) -> tuple:
     )
 
 
-def member_row(
+def _member_key(
     *,
     run_id: int,
     round_id: int,
@@ -109,9 +109,8 @@ def member_row(
     sex: str,
     age: int,
     ethnicity: str,
-    result: ScoreResult,
 ) -> tuple:
-    """One member's score row, in the order of ``MEMBER_SCORE_FIELDS``."""
+    """The member score row's columns before its results, age band included."""
     band = _AGE_BANDS[age] if 0 <= age < len(_AGE_BANDS) else age_band(age)
     return (
         run_id,
@@ -125,38 +124,21 @@ def member_row(
         age,
         band,
         ethnicity,
-        *result_values(result),
     )
 
 
-def values_row(
-    *,
-    run_id: int,
-    round_id: int,
-    response_id: int,
-    unit_id: str,
-    status: str,
-    member_id: int,
-    target_group: str,
-    sex: str,
-    age: int,
-    ethnicity: str,
-    values: tuple,
-) -> tuple:
+def member_row(*, result: ScoreResult, **member: Any) -> tuple:
+    """One member's score row, in the order of ``MEMBER_SCORE_FIELDS``.
+
+    ``member``: the keyword arguments of ``_member_key``.
+    """
+    return (*_member_key(**member), *result_values(result))
+
+
+def values_row(*, values: tuple, **member: Any) -> tuple:
     """``member_row`` from stored values (``scoring.vectorised.member_values``)."""
-    band = _AGE_BANDS[age] if 0 <= age < len(_AGE_BANDS) else age_band(age)
     return (
-        run_id,
-        round_id,
-        response_id,
-        unit_id,
-        status,
-        member_id,
-        target_group,
-        sex,
-        age,
-        band,
-        ethnicity,
+        *_member_key(**member),
         *values[:4],
         json_text(values[4]),
         json_text(values[5]),
