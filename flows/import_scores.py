@@ -19,7 +19,7 @@ from scoring.contributions import (
     GROUP_KEY,
     add_household_marker,
     add_rows,
-    empty_measures,
+    split_deltas,
 )
 from scoring.engine import (
     MemberContext,
@@ -121,15 +121,9 @@ def add_cell_deltas(*, run_id: int, deltas: Mapping[tuple, list[int]]) -> None:
     What ``scoring.contributions.apply_deltas`` does, in one ``INSERT … ON CONFLICT DO
     NOTHING`` and one ``executemany`` of ``col = col + delta`` per table.
     """
-    changed = {key: values for key, values in deltas.items() if any(values)}
+    changed, grouped = split_deltas(deltas=deltas)
     if not changed:
         return
-    grouped: dict[tuple, list[int]] = {}
-    for key, values in changed.items():
-        group_key = (key[0], key[1], key[2], key[4])  # unit, status, target group, age band
-        total = grouped.setdefault(group_key, empty_measures())
-        for n, value in enumerate(values):
-            total[n] += value
     quote = connection.ops.quote_name
     for model, key_names, cells in (
         (ScoreAggregate, CELL_KEY, changed),

@@ -169,6 +169,20 @@ def add_household_marker(
     total[_HOUSEHOLDS] += sign
 
 
+def split_deltas(
+    *, deltas: Mapping[tuple, list[int]]
+) -> tuple[dict[tuple, list[int]], dict[tuple, list[int]]]:
+    """Return the non-zero cell deltas and their sums by group (``GROUP_KEY``)."""
+    changed = {key: values for key, values in deltas.items() if any(values)}
+    grouped: dict[tuple, list[int]] = {}
+    for key, values in changed.items():
+        group_key = (key[0], key[1], key[2], key[4])  # unit, status, target group, age band
+        total = grouped.setdefault(group_key, empty_measures())
+        for n, value in enumerate(values):
+            total[n] += value
+    return changed, grouped
+
+
 def apply_deltas(*, run_id: int, deltas: Mapping[tuple, list[int]]) -> None:
     """Add ``deltas`` (by ``CELL_KEY``) to the stored cells of both aggregate tables.
 
@@ -176,15 +190,9 @@ def apply_deltas(*, run_id: int, deltas: Mapping[tuple, list[int]]) -> None:
     (a concurrent creator is ignored), then updated with ``col = col + delta``, which the
     database serialises per row. Cells that fall back to zero are kept: they add nothing.
     """
-    changed = {key: values for key, values in deltas.items() if any(values)}
+    changed, grouped = split_deltas(deltas=deltas)
     if not changed:
         return
-    grouped: dict[tuple, list[int]] = {}
-    for key, values in changed.items():
-        group_key = (key[0], key[1], key[2], key[4])  # unit, status, target group, age band
-        total = grouped.setdefault(group_key, empty_measures())
-        for n, value in enumerate(values):
-            total[n] += value
     for model, key_names, cells in (
         (ScoreAggregate, CELL_KEY, changed),
         (GroupAggregate, GROUP_KEY, grouped),
