@@ -36,7 +36,7 @@ from scoring.rows import (
     household_row,
     values_row,
 )
-from scoring.vectorised import member_context, member_values
+from scoring.vectorised import member_context, score_people
 from survey.bulk import insert_rows
 from survey.bulk_reads import read_responses, response_ids
 
@@ -82,30 +82,25 @@ def score_chunk(job: Job, chunk: RawChunk) -> ChunkResult:
     """Decode and score one chunk; return the score rows (tuples in the order of
     ``scoring.rows.MEMBER_SCORE_FIELDS`` and ``HOUSEHOLD_SCORE_FIELDS``).
 
-    The assessed members of the whole chunk are scored at once (``member_values``)."""
+    The assessed members of the whole chunk are scored at once (``score_people``)."""
     started = time.perf_counter()
     loads = json.loads
     citizen_plan = compile_spec(job.citizen)
     household_plan = compile_spec(job.household) if job.household is not None else None
     assessed = frozenset(g.code for g in job.citizen.target_groups)
     groups = job.groups
-    people: list[
-        tuple
-    ] = []  # (response id, member id, group, sex, age, ethnicity, profile, answers)
-    profiles: list[MemberProfile] = []
-    answers_of: list[dict] = []
+    # (response id, member id, group, sex, age, ethnicity, profile, answers) of each member
+    people: list[tuple] = []
     for response_id, member_id, group, sex, age, ethnicity, member_answers in chunk.members:
         member_answers = loads(member_answers) if member_answers else {}
         group = groups.get(group, group)
         profile = MemberProfile(target_group=group, age=age, sex=sex)
         people.append((response_id, member_id, group, sex, age, ethnicity, profile, member_answers))
-        if group in assessed:
-            profiles.append(profile)
-            answers_of.append(member_answers)
-    scored = iter(member_values(plan=citizen_plan, profiles=profiles, answers=answers_of))
+    scored = score_people(
+        plan=citizen_plan, assessed=assessed, people=[(p[6], p[7]) for p in people]
+    )
     by_response: dict[int, list[tuple]] = {}
-    for person in people:
-        values = next(scored) if person[2] in assessed else None
+    for person, values in zip(people, scored, strict=True):
         by_response.setdefault(person[0], []).append((person, values))
     member_rows: list[tuple] = []
     household_rows: list[tuple] = []

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F
+from django.db import connection
 
 from criteria.selectors import spec_of
 from criteria.spec import CriteriaSpec
@@ -193,6 +193,7 @@ def apply_deltas(*, run_id: int, deltas: Mapping[tuple, list[int]]) -> None:
     changed, grouped = split_deltas(deltas=deltas)
     if not changed:
         return
+    quote = connection.ops.quote_name
     for model, key_names, cells in (
         (ScoreAggregate, CELL_KEY, changed),
         (GroupAggregate, GROUP_KEY, grouped),
@@ -201,10 +202,15 @@ def apply_deltas(*, run_id: int, deltas: Mapping[tuple, list[int]]) -> None:
             [model(run_id=run_id, **dict(zip(key_names, key, strict=True))) for key in cells],
             ignore_conflicts=True,
         )
-        for key, values in cells.items():
-            if not any(values):
-                continue
-            cell = dict(zip(key_names, key, strict=True))
-            model.objects.filter(run_id=run_id, **cell).update(
-                **{MEASURES[n]: F(MEASURES[n]) + value for n, value in enumerate(values) if value}
+        # One statement for all cells (the import moves hundreds at once); a zero adds nothing.
+        meta = model._meta
+        columns = [meta.get_field(name).column for name in ("run_id", *key_names)]
+        measures = [quote(meta.get_field(name).column) for name in MEASURES]
+        sets = ", ".join(f"{m} = {m} + %s" for m in measures)
+        where = " AND ".join(f"{quote(c)} = %s" for c in columns)
+        statement = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {where}"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                statement,
+                [(*values, run_id, *key) for key, values in cells.items() if any(values)],
             )

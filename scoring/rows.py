@@ -71,9 +71,9 @@ HOUSEHOLD_CELL_FIELDS = tuple(f for f in MEMBER_CELL_FIELDS if f not in CELL_DIM
 _AGE_BANDS = tuple(age_band(age) for age in range(131))
 
 
-def result_values(result: ScoreResult) -> tuple:
+def stored_values(result: ScoreResult) -> tuple:
     """(total, recognised, complete, level, reasons_vi, reasons_en, na_mask, missing_mask,
-    p01..p16) of a result, as the score rows store them."""
+    p01..p16) of a result, reasons as tuples of text (``scoring.vector.VALUES``)."""
     points: list[float | None] = [None] * MAX_INDICATORS
     na_mask = missing_mask = 0
     for index, indicator in enumerate(result.indicators):
@@ -89,12 +89,22 @@ def result_values(result: ScoreResult) -> tuple:
         result.recognised,
         result.complete,
         result.level or "",
-        json_text(tuple(result.reasons_vi)),
-        json_text(tuple(result.reasons_en)),
+        tuple(result.reasons_vi),
+        tuple(result.reasons_en),
         na_mask,
         missing_mask,
         *points,
     )
+
+
+def _encoded(values: tuple) -> tuple:
+    """Stored values as the score rows hold them: the reasons as JSON text."""
+    return (*values[:4], json_text(values[4]), json_text(values[5]), *values[6:])
+
+
+def result_values(result: ScoreResult) -> tuple:
+    """A result's values as the score rows store them."""
+    return _encoded(stored_values(result))
 
 
 def _member_key(
@@ -137,13 +147,7 @@ def member_row(*, result: ScoreResult, **member: Any) -> tuple:
 
 def values_row(*, values: tuple, **member: Any) -> tuple:
     """``member_row`` from stored values (``scoring.vectorised.member_values``)."""
-    return (
-        *_member_key(**member),
-        *values[:4],
-        json_text(values[4]),
-        json_text(values[5]),
-        *values[6:],
-    )
+    return (*_member_key(**member), *_encoded(values))
 
 
 def household_row(

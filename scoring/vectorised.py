@@ -13,41 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from scoring.engine import (
-    MISSING,
-    NOT_APPLICABLE,
-    MemberContext,
-    MemberProfile,
-    ScoreResult,
-    ScoringPlan,
-    score_member_with,
-)
-from scoring.vector import MAX_INDICATORS, score_members, vector_plan
-
-
-def stored_values(result: ScoreResult) -> tuple:
-    """A scalar result as ``score_members`` gives its values."""
-    points: list[float | None] = [None] * MAX_INDICATORS
-    na_mask = missing_mask = 0
-    for index, indicator in enumerate(result.indicators):
-        status = indicator.status
-        if status == NOT_APPLICABLE:
-            na_mask |= 1 << index
-        elif status == MISSING:
-            missing_mask |= 1 << index
-        else:
-            points[index] = indicator.points
-    return (
-        result.total,
-        result.recognised,
-        result.complete,
-        result.level or "",
-        tuple(result.reasons_vi),
-        tuple(result.reasons_en),
-        na_mask,
-        missing_mask,
-        *points,
-    )
+from scoring.engine import MemberContext, MemberProfile, ScoringPlan, score_member_with
+from scoring.rows import stored_values
+from scoring.vector import score_members, vector_plan
 
 
 def member_values(
@@ -64,6 +32,25 @@ def member_values(
         stored_values(score_member_with(plan, profile, record)) if values is None else values
         for values, profile, record in zip(found, profiles, answers, strict=True)
     ]
+
+
+def score_people(
+    *,
+    plan: ScoringPlan,
+    assessed: frozenset[str],
+    people: Sequence[tuple[MemberProfile, Mapping[str, Any]]],
+) -> list[tuple | None]:
+    """Return each (profile, answers)'s stored values; None where the set does not assess it."""
+    picked = [n for n, (profile, _) in enumerate(people) if profile.target_group in assessed]
+    found: list[tuple | None] = [None] * len(people)
+    values = member_values(
+        plan=plan,
+        profiles=[people[n][0] for n in picked],
+        answers=[people[n][1] for n in picked],
+    )
+    for n, member in zip(picked, values, strict=True):
+        found[n] = member
+    return found
 
 
 def member_context(

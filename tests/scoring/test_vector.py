@@ -8,8 +8,8 @@ import pytest
 
 from criteria.yaml_io import read_yaml
 from scoring.engine import MemberProfile, compile_spec, score_member_with
+from scoring.rows import stored_values
 from scoring.vector import score_members, vector_plan
-from scoring.vectorised import stored_values
 from tests.scoring.conftest import build_citizen_spec, random_members
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "criteria"
