@@ -6,7 +6,8 @@ class (``criteria.rules.base.RuleType``) that holds all the product knows about 
 its parameters and how they are written in the workbook and YAML, the checks of those
 parameters, the most points it can give, its description in words, how it scores an
 answer (``score``, the reference, and ``compile``, an equal scorer with the params read
-once), an optional numpy version for the benchmark floor, and hints for demo answers.
+once), an optional numpy version (``vectorise``, with which ``scoring.vector`` scores
+whole rounds), and hints for demo answers.
 
 To add a kind of rule, write a ``RuleType`` subclass and decorate it with ``@register``;
 nothing else in the product changes (``tests/criteria/test_toy_rule_type.py`` shows it).

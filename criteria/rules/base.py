@@ -60,7 +60,7 @@ class RuleType:
 
     ``score`` is the reference; ``compile`` may return a faster equivalent with the params
     read once (tests compare the two); ``vectorise`` is its numpy version over columns
-    (``scoring.engine.vector`` scores whole rounds with it; tests compare it too).
+    (``scoring.vector`` scores whole rounds with it; tests compare it too).
     """
 
     code: ClassVar[str]
