@@ -179,10 +179,15 @@ def device_digest(*, draft: Draft) -> str:
     return str(((draft.data or {}).get("extra_data") or {}).get(DEVICE_DIGEST) or "")
 
 
+def new_household_code(unit_key: str) -> str:
+    """Return a fresh stable household code: the commune code and ten random hex digits."""
+    return f"{unit_key.split('@')[0]}-{uuid.uuid4().hex[:10].upper()}"
+
+
 def _new_household(submission: Submission) -> Household:
     """Return the (unsaved) household a new response starts, with a fresh stable code."""
     return Household(
-        code=f"{submission.unit.split('@')[0]}-{uuid.uuid4().hex[:10].upper()}",
+        code=new_household_code(submission.unit),
         unit_id=submission.unit,
         village=submission.village,
         address=submission.address,

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from survey.bulk import insert_rows
 from survey.models import Household, HouseholdResponse, MemberResponse, ResponseStatus, Round
 from survey.selectors import entry_units
-from survey.services import Submission, SurveyError, _search_text
+from survey.services import Submission, SurveyError, _search_text, new_household_code
 
 HOUSEHOLD_FIELDS = ("id", "code", "unit_id", "village", "address", "head_name", "created_at")
 RESPONSE_FIELDS = (
@@ -156,7 +156,7 @@ def create_responses(
         households.append(
             (
                 household_id,
-                f"{unit.split('@')[0]}-{uuid.uuid4().hex[:10].upper()}",
+                new_household_code(unit),
                 unit,
                 village,
                 address,
